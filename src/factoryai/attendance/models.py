@@ -1,0 +1,75 @@
+"""Shifts and attendance records (spec Module 3)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from factoryai.core.columns import created_at_column, updated_at_column
+from factoryai.core.db import Base, BigIntPK, UTCDateTime
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "PRESENT"
+    LATE = "LATE"
+    ABSENT = "ABSENT"
+
+
+class Shift(Base):
+    __tablename__ = "shift"
+    __table_args__ = (
+        CheckConstraint("start_time <> end_time", name="not_zero_length"),
+        CheckConstraint("grace_period_minutes >= 0", name="grace_non_negative"),
+        CheckConstraint("early_exit_grace_minutes >= 0", name="early_exit_grace_non_negative"),
+        CheckConstraint("checkin_window_before_minutes >= 0", name="window_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_name: Mapped[str] = mapped_column(String(50), unique=True)
+    # Wall-clock times in the site time zone; end < start means the shift ends the next day.
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    grace_period_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    early_exit_grace_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    checkin_window_before_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()
+
+
+class AttendanceRecord(Base):
+    __tablename__ = "attendance_record"
+    __table_args__ = (
+        # One record per employee per attendance date (the day the shift starts).
+        UniqueConstraint("employee_id", "attendance_date"),
+        Index("ix_attendance_record_date_status", "attendance_date", "status"),
+        CheckConstraint("status IN ('PRESENT', 'LATE', 'ABSENT')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="RESTRICT"))
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id", ondelete="RESTRICT"))
+    attendance_date: Mapped[date] = mapped_column(Date)
+    check_in_time: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None for ABSENT
+    check_out_time: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10))
+    grace_period_applied: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_early_exit: Mapped[bool] = mapped_column(Boolean, default=False)
+    flagged_for_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    check_in_camera_id: Mapped[str | None] = mapped_column(ForeignKey("camera.id", ondelete="SET NULL"))
+    check_out_camera_id: Mapped[str | None] = mapped_column(ForeignKey("camera.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()

@@ -1,0 +1,35 @@
+"""Cameras: every module (attendance, gate, occupancy, video) hangs its events off a camera id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from factoryai.core.columns import created_at_column, updated_at_column
+from factoryai.core.db import Base, UTCDateTime
+
+
+class CameraRole(StrEnum):
+    ENTRANCE = "entrance"  # faces → check-in
+    EXIT = "exit"  # faces → check-out
+    GATE = "gate"  # vehicles → plate reading
+    ZONE = "zone"  # people counting
+
+
+class Camera(Base):
+    __tablename__ = "camera"
+    __table_args__ = (CheckConstraint("role IN ('entrance', 'exit', 'gate', 'zone')", name="role"),)
+
+    id: Mapped[str] = mapped_column(String(50), primary_key=True)  # e.g. CAM-MAIN, as in the spec
+    name: Mapped[str] = mapped_column(String(100))
+    source_url: Mapped[str] = mapped_column(String(500))
+    role: Mapped[str] = mapped_column(String(10), index=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()

@@ -1,0 +1,74 @@
+"""Password hashing, access tokens and device API keys (pure helpers, no database)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from factoryai.core.clock import utcnow
+
+JWT_ALGORITHM = "HS256"
+API_KEY_PREFIX = "fai_"
+_password_hash = PasswordHash((Argon2Hasher(),))
+# Verifying against this when the user does not exist keeps the response time the same either way.
+_DUMMY_HASH = _password_hash.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _password_hash.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    if password_hash is None:
+        _password_hash.verify(password, _DUMMY_HASH)
+        return False
+    return _password_hash.verify(password, password_hash)
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: int
+    expires_at: datetime
+
+
+class InvalidTokenError(Exception):
+    pass
+
+
+def create_access_token(user_id: int, secret: str, expire_minutes: int, now: datetime | None = None) -> str:
+    issued = now or utcnow()
+    payload: dict[str, Any] = {
+        "sub": str(user_id),
+        "iat": issued,
+        "exp": issued + timedelta(minutes=expire_minutes),
+        "typ": "access",
+    }
+    return jwt.encode(payload, secret, algorithm=JWT_ALGORITHM)
+
+
+def decode_access_token(token: str, secret: str) -> TokenClaims:
+    try:
+        payload = jwt.decode(token, secret, algorithms=[JWT_ALGORITHM], options={"require": ["sub", "exp", "iat"]})
+    except jwt.ExpiredSignatureError as exc:
+        raise InvalidTokenError("token has expired") from exc
+    except jwt.PyJWTError as exc:
+        raise InvalidTokenError("token is not valid") from exc
+    if payload.get("typ") != "access" or not str(payload["sub"]).isdigit():
+        raise InvalidTokenError("token is not valid")
+    return TokenClaims(user_id=int(payload["sub"]), expires_at=datetime.fromtimestamp(payload["exp"], UTC))
+
+
+def generate_api_key() -> str:
+    return API_KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_api_key(key: str) -> str:
+    # API keys carry 256 random bits, so a fast hash is safe and keeps per-request lookups cheap.
+    return hashlib.sha256(key.encode()).hexdigest()

@@ -1,0 +1,269 @@
+"""One typed Settings object for the whole service.
+
+Sources, highest priority first: keyword arguments, environment variables
+(``FACTORYAI_<SECTION>__<FIELD>``), the optional YAML file (``--config`` / ``FACTORYAI_CONFIG``), defaults.
+Unknown keys are rejected and every field carries a description, so ``factoryai config show`` and the
+README table document themselves.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+DEV_SECRET_KEY = "dev-insecure-secret-change-me"  # noqa: S105 - the known default that production refuses
+ENV_PREFIX = "FACTORYAI_"
+
+_yaml_file: contextvars.ContextVar[Path | None] = contextvars.ContextVar("factoryai_yaml_file", default=None)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class DatabaseSettings(Section):
+    url: str = Field(
+        "sqlite:///./data/factoryai.db",
+        description="SQLAlchemy URL. Embedded default is a SQLite file; production uses "
+        "postgresql+psycopg://user:pass@host:5432/dbname.",
+    )
+    echo: bool = Field(False, description="Log every SQL statement (debugging only).")
+    pool_size: int = Field(10, ge=1, le=200, description="PostgreSQL connection pool size per process.")
+    max_overflow: int = Field(20, ge=0, le=200, description="Extra PostgreSQL connections allowed above pool_size.")
+    pool_timeout_seconds: float = Field(
+        10, gt=0, le=120, description="Seconds to wait for a free pooled connection before failing."
+    )
+    connect_timeout_seconds: int = Field(
+        5,
+        ge=1,
+        le=60,
+        description="Seconds to wait when opening a database connection (health checks use it).",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite:///", "postgresql+psycopg://")):
+            raise ValueError("must start with 'sqlite:///' or 'postgresql+psycopg://'")
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+
+class AuthSettings(Section):
+    secret_key: SecretStr = Field(
+        SecretStr(DEV_SECRET_KEY),
+        description="HMAC key that signs access tokens. Production refuses the default and keys under 32 characters.",
+    )
+    access_token_expire_minutes: int = Field(
+        480, ge=1, le=60 * 24 * 30, description="Lifetime of a login token (default: one 8-hour shift)."
+    )
+    bootstrap_admin_password: SecretStr | None = Field(
+        None,
+        description="Password for the 'admin' user created on first start when no user exists. "
+        "Required in production; in development a random one is generated and logged.",
+    )
+    password_min_length: int = Field(8, ge=6, le=128, description="Shortest password accepted for a user.")
+    login_max_failures: int = Field(
+        5, ge=1, le=1000, description="Failed logins from one client within the window before it gets 429."
+    )
+    login_failure_window_seconds: int = Field(
+        300,
+        ge=1,
+        le=86400,
+        description="Window over which failed logins are counted (and the lock-out length).",
+    )
+
+
+class ServerSettings(Section):
+    environment: Literal["development", "production"] = Field(
+        "development",
+        description="'production' refuses insecure defaults (secret key, missing admin password).",
+    )
+    host: str = Field("127.0.0.1", description="Interface 'factoryai serve' listens on (0.0.0.0 for all).")
+    port: int = Field(8000, ge=1, le=65535, description="TCP port 'factoryai serve' listens on.")
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the API cross-site (the dashboard is same-origin and needs none).",
+    )
+    max_body_bytes: int = Field(
+        32 * 1024 * 1024, ge=1024, description="Largest request body accepted; larger ones get 413."
+    )
+    trust_forwarded_for: bool = Field(
+        False,
+        description="Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).",
+    )
+
+
+class LoggingSettings(Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Minimum log level.")
+    json_format: bool = Field(False, description="Write one JSON object per log line (for log shippers).")
+
+
+class SiteSettings(Section):
+    name: str = Field("Factory", min_length=1, max_length=100, description="Site name shown on the dashboard.")
+    timezone: str = Field(
+        "Asia/Kolkata",
+        description="IANA time zone of the site: shifts, schedules and reports use it; storage is always UTC.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class IdentitySettings(Section):
+    engine: Literal["local", "aws"] = Field(
+        "local", description="Face engine: 'local' (dlib, offline) or 'aws' (Rekognition)."
+    )
+    snapshot_dir: Path = Field(
+        Path("./data/snapshots"), description="Root folder of face snapshots; cleanup never leaves it."
+    )
+    snapshot_retention_days: int = Field(90, ge=1, le=3650, description="Snapshots older than this are deleted.")
+
+
+class AttendanceSettings(Section):
+    double_entry_window_hours: float = Field(
+        12, gt=0, le=48, description="A check-in within this many hours of the previous one is a duplicate."
+    )
+
+
+class VehicleSettings(Section):
+    ocr_confidence_threshold: float = Field(
+        0.85, ge=0, le=1, description="Plate reads must score strictly above this to pass the quality gate."
+    )
+
+
+class OccupancySettings(Section):
+    drift_reset_hour: int = Field(3, ge=0, le=23, description="Hour (site time) when live counts reset to zero.")
+
+
+class VideoSettings(Section):
+    jpeg_quality: int = Field(80, ge=10, le=100, description="JPEG quality of the MJPEG stream.")
+
+
+class MqttSettings(Section):
+    host: str = Field("127.0.0.1", description="MQTT broker host for alerts and gate events.")
+    port: int = Field(1883, ge=1, le=65535, description="MQTT broker port.")
+    username: str | None = Field(None, description="MQTT user name, if the broker requires one.")
+    password: SecretStr | None = Field(None, description="MQTT password, if the broker requires one.")
+    topic_prefix: str = Field("factoryai", min_length=1, description="First level of every published topic.")
+
+
+class Settings(BaseSettings):
+    """Effective configuration. Build it with :func:`load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings, description="Database connection.")
+    auth: AuthSettings = Field(default_factory=AuthSettings, description="Users, tokens and log-in throttling.")
+    server: ServerSettings = Field(default_factory=ServerSettings, description="HTTP server and API limits.")
+    logging: LoggingSettings = Field(default_factory=LoggingSettings, description="Log output.")
+    site: SiteSettings = Field(default_factory=SiteSettings, description="The factory site.")
+    identity: IdentitySettings = Field(default_factory=IdentitySettings, description="Face recognition.")
+    attendance: AttendanceSettings = Field(default_factory=AttendanceSettings, description="Attendance rules.")
+    vehicles: VehicleSettings = Field(default_factory=VehicleSettings, description="Vehicle gate.")
+    occupancy: OccupancySettings = Field(default_factory=OccupancySettings, description="Occupancy counting.")
+    video: VideoSettings = Field(default_factory=VideoSettings, description="Live video.")
+    mqtt: MqttSettings = Field(default_factory=MqttSettings, description="MQTT broker for events.")
+
+    @model_validator(mode="after")
+    def _production_is_safe(self) -> Settings:
+        if self.server.environment == "production":
+            key = self.auth.secret_key.get_secret_value()
+            if key == DEV_SECRET_KEY or len(key) < 32:
+                raise ValueError(
+                    "auth.secret_key: production needs a random secret of at least 32 characters "
+                    "(set FACTORYAI_AUTH__SECRET_KEY)"
+                )
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        yaml_path = _yaml_file.get()
+        if yaml_path is not None:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=yaml_path))
+        return tuple(sources)
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the offending field."""
+
+
+def load_settings(config_file: Path | str | None = None, **overrides: Any) -> Settings:
+    """Build Settings from the environment and an optional YAML file, with readable errors."""
+    path = Path(config_file) if config_file else None
+    if path is not None and not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    token = _yaml_file.set(path)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc)) from None
+    finally:
+        _yaml_file.reset(token)
+
+
+def format_validation_error(exc: ValidationError) -> str:
+    lines = ["invalid configuration:"]
+    for err in exc.errors():
+        field = ".".join(str(part) for part in err["loc"]) or "settings"
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown setting"
+        env_name = ENV_PREFIX + "__".join(str(part).upper() for part in err["loc"]) if err["loc"] else ""
+        hint = f" (env {env_name})" if env_name else ""
+        lines.append(f"  {field}: {message}{hint}")
+    return "\n".join(lines)
+
+
+def masked_dump(settings: Settings) -> dict[str, Any]:
+    """Effective settings as plain data, secrets shown as '**********'."""
+    data = settings.model_dump(mode="json")
+    for section_name, section in settings:
+        for field_name, value in section:
+            if isinstance(value, SecretStr):
+                data[section_name][field_name] = "**********"
+    return data

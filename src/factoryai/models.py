@@ -1,0 +1,30 @@
+"""Imports every domain's models so the metadata (and Alembic) sees all tables."""
+
+from factoryai.accounts.models import ApiKey, LoginFailure, User
+from factoryai.attendance.models import AttendanceRecord, Shift
+from factoryai.cameras.models import Camera
+from factoryai.core.db import Base
+from factoryai.identity.models import AccessLog, UnknownAttendance
+from factoryai.occupancy.models import OccupancyDailyAggregate, OccupancyLog, OccupancyMonthlyAggregate
+from factoryai.organization.models import Department, Employee
+from factoryai.system.models import SystemLog
+from factoryai.vehicles.models import VehicleLog
+
+__all__ = [
+    "AccessLog",
+    "ApiKey",
+    "AttendanceRecord",
+    "Base",
+    "Camera",
+    "Department",
+    "Employee",
+    "LoginFailure",
+    "OccupancyDailyAggregate",
+    "OccupancyLog",
+    "OccupancyMonthlyAggregate",
+    "Shift",
+    "SystemLog",
+    "UnknownAttendance",
+    "User",
+    "VehicleLog",
+]

@@ -1,0 +1,39 @@
+"""Every quality-gate decision on a plate read (spec Module 2)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from factoryai.core.db import Base, BigIntPK, UTCDateTime
+
+
+class VehicleStatus(StrEnum):
+    AUTHORIZED = "AUTHORIZED"
+    UNKNOWN = "UNKNOWN"
+    BLOCKED = "BLOCKED"
+    REJECTED = "REJECTED"
+
+
+class VehicleLog(Base):
+    __tablename__ = "vehicle_log"
+    __table_args__ = (
+        CheckConstraint("status IN ('AUTHORIZED', 'UNKNOWN', 'BLOCKED', 'REJECTED')", name="status"),
+        Index("ix_vehicle_log_plate_time", "plate_number", "timestamp"),
+        Index("ix_vehicle_log_camera_time", "camera_id", "timestamp"),
+        Index("ix_vehicle_log_status_time", "status", "timestamp"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    plate_number: Mapped[str] = mapped_column(String(20))  # normalised read (may be invalid when REJECTED)
+    raw_text: Mapped[str | None] = mapped_column(String(50))
+    ocr_confidence: Mapped[float] = mapped_column(Float)
+    vehicle_type: Mapped[str | None] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(10))
+    rejection_reason: Mapped[str | None] = mapped_column(String(30))
+    timestamp: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    camera_id: Mapped[str | None] = mapped_column(ForeignKey("camera.id", ondelete="SET NULL"))
+    snapshot_path: Mapped[str | None] = mapped_column(String(255))
