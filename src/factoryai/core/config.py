@@ -28,6 +28,7 @@ from pydantic_settings import (
     SettingsConfigDict,
     YamlConfigSettingsSource,
 )
+from sqlalchemy.engine import make_url
 
 DEV_SECRET_KEY = "dev-insecure-secret-change-me"  # noqa: S105 - the known default that production refuses
 ENV_PREFIX = "FACTORYAI_"
@@ -249,19 +250,22 @@ def load_settings(config_file: Path | str | None = None, **overrides: Any) -> Se
 def format_validation_error(exc: ValidationError) -> str:
     lines = ["invalid configuration:"]
     for err in exc.errors():
-        field = ".".join(str(part) for part in err["loc"]) or "settings"
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown setting"
-        env_name = ENV_PREFIX + "__".join(str(part).upper() for part in err["loc"]) if err["loc"] else ""
-        hint = f" (env {env_name})" if env_name else ""
-        lines.append(f"  {field}: {message}{hint}")
+        if not err["loc"]:  # a cross-field rule; its message names the field itself
+            lines.append(f"  {message}")
+            continue
+        field = ".".join(str(part) for part in err["loc"])
+        env_name = ENV_PREFIX + "__".join(str(part).upper() for part in err["loc"])
+        lines.append(f"  {field}: {message} (env {env_name})")
     return "\n".join(lines)
 
 
 def masked_dump(settings: Settings) -> dict[str, Any]:
     """Effective settings as plain data, secrets shown as '**********'."""
     data = settings.model_dump(mode="json")
+    data["database"]["url"] = make_url(settings.database.url).render_as_string(hide_password=True)
     for section_name, section in settings:
         for field_name, value in section:
             if isinstance(value, SecretStr):

@@ -20,7 +20,7 @@ class AccessLog(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="RESTRICT"))
-    camera_id: Mapped[str | None] = mapped_column(ForeignKey("camera.id", ondelete="SET NULL"))
+    camera_id: Mapped[str | None] = mapped_column(ForeignKey("camera.id", ondelete="RESTRICT"))
     entry_time: Mapped[datetime] = mapped_column(UTCDateTime())
     confidence: Mapped[float | None] = mapped_column(Float)
     face_id: Mapped[str | None] = mapped_column(String(100))
@@ -35,7 +35,7 @@ class UnknownAttendance(Base):
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    camera_id: Mapped[str | None] = mapped_column(ForeignKey("camera.id", ondelete="SET NULL"))
+    camera_id: Mapped[str | None] = mapped_column(ForeignKey("camera.id", ondelete="RESTRICT"))
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime())
     snapshot_path: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(10), default="pending")

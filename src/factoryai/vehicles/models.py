@@ -35,5 +35,5 @@ class VehicleLog(Base):
     status: Mapped[str] = mapped_column(String(10))
     rejection_reason: Mapped[str | None] = mapped_column(String(30))
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    camera_id: Mapped[str | None] = mapped_column(ForeignKey("camera.id", ondelete="SET NULL"))
+    camera_id: Mapped[str | None] = mapped_column(ForeignKey("camera.id", ondelete="RESTRICT"))
     snapshot_path: Mapped[str | None] = mapped_column(String(255))

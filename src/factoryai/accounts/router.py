@@ -1,0 +1,80 @@
+"""/api/v1/auth, /api/v1/users and /api/v1/api-keys."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from factoryai.accounts import service
+from factoryai.accounts.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, Token, UserCreate, UserRead, UserUpdate
+from factoryai.accounts.throttle import LoginThrottle
+from factoryai.api.deps import AdminUser, CurrentUser, SessionDep, SettingsDep, client_key
+from factoryai.core.errors import UnauthorizedError
+from factoryai.core.schemas import IdPath, Page, PageDep, to_page
+
+router = APIRouter()
+
+
+@router.post("/auth/login", response_model=Token, tags=["auth"], summary="Log in and get a bearer token")
+def login(
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+    client: Annotated[str, Depends(client_key)],
+) -> Token:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    throttle.check(client)
+    user = service.authenticate(session, form.username, form.password)
+    if user is None:
+        throttle.record_failure(client, form.username)
+        raise UnauthorizedError("wrong username or password", headers={"WWW-Authenticate": "Bearer"})
+    throttle.reset(client)
+    token, expires_in = service.issue_token(user, settings)
+    return Token(access_token=token, expires_in=expires_in)
+
+
+@router.get("/auth/me", response_model=UserRead, tags=["auth"], summary="The logged-in user")
+def me(user: CurrentUser) -> UserRead:
+    return UserRead.model_validate(user)
+
+
+@router.get("/users", response_model=Page[UserRead], tags=["users"])
+def list_users(session: SessionDep, _admin: AdminUser, page: PageDep) -> Page[UserRead]:
+    return to_page(UserRead, *service.list_users(session, page), page)
+
+
+@router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED, tags=["users"])
+def create_user(data: UserCreate, session: SessionDep, settings: SettingsDep, _admin: AdminUser) -> UserRead:
+    return UserRead.model_validate(service.create_user(session, data, settings))
+
+
+@router.patch("/users/{user_id}", response_model=UserRead, tags=["users"])
+def update_user(
+    user_id: IdPath, data: UserUpdate, session: SessionDep, settings: SettingsDep, admin: AdminUser
+) -> UserRead:
+    return UserRead.model_validate(service.update_user(session, user_id, data, settings, admin))
+
+
+@router.get("/api-keys", response_model=Page[ApiKeyRead], tags=["api keys"])
+def list_api_keys(session: SessionDep, _admin: AdminUser, page: PageDep) -> Page[ApiKeyRead]:
+    return to_page(ApiKeyRead, *service.list_api_keys(session, page), page)
+
+
+@router.post(
+    "/api-keys",
+    response_model=ApiKeyCreated,
+    status_code=status.HTTP_201_CREATED,
+    tags=["api keys"],
+    summary="Create a device API key (the key is shown once)",
+)
+def create_api_key(data: ApiKeyCreate, session: SessionDep, admin: AdminUser) -> ApiKeyCreated:
+    key, plaintext = service.create_api_key(session, data, admin)
+    return ApiKeyCreated.model_validate({**ApiKeyRead.model_validate(key).model_dump(), "key": plaintext})
+
+
+@router.delete("/api-keys/{key_id}", response_model=ApiKeyRead, tags=["api keys"], summary="Revoke an API key")
+def revoke_api_key(key_id: IdPath, session: SessionDep, _admin: AdminUser) -> ApiKeyRead:
+    return ApiKeyRead.model_validate(service.revoke_api_key(session, key_id))

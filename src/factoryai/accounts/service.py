@@ -1,0 +1,180 @@
+"""Users, log-in and API keys. Services flush; the caller's unit of work commits."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from factoryai.accounts import repository
+from factoryai.accounts.models import ApiKey, Role, User
+from factoryai.accounts.schemas import ApiKeyCreate, UserCreate, UserUpdate
+from factoryai.core import auth
+from factoryai.core.clock import utcnow
+from factoryai.core.config import Settings
+from factoryai.core.errors import ConflictError, NotFoundError, UnauthorizedError, ValidationFailedError
+from factoryai.core.schemas import PageParams
+
+log = logging.getLogger(__name__)
+
+BOOTSTRAP_USERNAME = "admin"
+_API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+class StartupRefusedError(Exception):
+    """The service must not start with this configuration and data."""
+
+
+def _check_password(password: str, settings: Settings) -> None:
+    if len(password) < settings.auth.password_min_length:
+        raise ValidationFailedError(
+            f"password must be at least {settings.auth.password_min_length} characters",
+            details={"field": "password"},
+        )
+
+
+def create_user(session: Session, data: UserCreate, settings: Settings) -> User:
+    _check_password(data.password, settings)
+    if repository.get_user_by_username(session, data.username) is not None:
+        raise ConflictError(f"user {data.username!r} already exists", details={"field": "username"})
+    user = User(
+        username=data.username,
+        full_name=data.full_name,
+        role=data.role.value,
+        password_hash=auth.hash_password(data.password),
+        is_active=True,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = repository.get_user(session, user_id)
+    if user is None:
+        raise NotFoundError(f"user {user_id} not found")
+    return user
+
+
+def list_users(session: Session, page: PageParams) -> tuple[Sequence[User], int]:
+    return repository.list_users(session, page)
+
+
+def update_user(session: Session, user_id: int, data: UserUpdate, settings: Settings, acting: User) -> User:
+    user = get_user(session, user_id)
+    changes = data.changes()
+    if user.id == acting.id and (changes.get("is_active") is False or changes.get("role") not in (None, Role.ADMIN)):
+        raise ConflictError("you cannot demote or deactivate your own account; ask another admin")
+    if "password" in changes:
+        password = changes.pop("password")
+        _check_password(password, settings)
+        user.password_hash = auth.hash_password(password)
+    for field, value in changes.items():
+        setattr(user, field, value.value if isinstance(value, Role) else value)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    user = repository.get_user_by_username(session, username)
+    ok = auth.verify_password(password, user.password_hash if user else None)
+    if not ok or user is None or not user.is_active:
+        return None
+    user.last_login_at = utcnow()
+    session.flush()
+    return user
+
+
+def issue_token(user: User, settings: Settings) -> tuple[str, int]:
+    minutes = settings.auth.access_token_expire_minutes
+    token = auth.create_access_token(user.id, settings.auth.secret_key.get_secret_value(), minutes)
+    return token, minutes * 60
+
+
+def user_from_token(session: Session, token: str, settings: Settings) -> User:
+    try:
+        claims = auth.decode_access_token(token, settings.auth.secret_key.get_secret_value())
+    except auth.InvalidTokenError as exc:
+        raise UnauthorizedError(str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+    user = repository.get_user(session, claims.user_id)
+    if user is None or not user.is_active:
+        raise UnauthorizedError("user no longer exists or is disabled", headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def bootstrap_admin(session: Session, settings: Settings) -> str | None:
+    """Create user 'admin' while no admin exists. Returns a generated password, if one was made up."""
+    if repository.count_users(session, role=Role.ADMIN) > 0:
+        return None
+    if repository.get_user_by_username(session, BOOTSTRAP_USERNAME) is not None:
+        log.error("no admin user exists and the name %r is taken; create one with 'factoryai user create'", "admin")
+        return None
+    configured = settings.auth.bootstrap_admin_password
+    generated = None
+    if configured is None:
+        if settings.server.environment == "production":
+            raise StartupRefusedError(
+                "no admin user exists and FACTORYAI_AUTH__BOOTSTRAP_ADMIN_PASSWORD is not set: "
+                "production refuses to start without a known admin password"
+            )
+        generated = secrets.token_urlsafe(12)
+        password = generated
+    else:
+        password = configured.get_secret_value()
+    if len(password) < settings.auth.password_min_length:
+        raise StartupRefusedError(
+            f"auth.bootstrap_admin_password is shorter than {settings.auth.password_min_length} characters"
+        )
+    session.add(
+        User(
+            username=BOOTSTRAP_USERNAME,
+            full_name="Administrator",
+            role=Role.ADMIN.value,
+            password_hash=auth.hash_password(password),
+            is_active=True,
+        )
+    )
+    session.flush()
+    log.warning("created the first user %r (role admin)", BOOTSTRAP_USERNAME)
+    return generated
+
+
+def create_api_key(session: Session, data: ApiKeyCreate, created_by: User | None) -> tuple[ApiKey, str]:
+    plaintext = auth.generate_api_key()
+    key = ApiKey(
+        name=data.name,
+        key_prefix=plaintext[:12],
+        key_hash=auth.hash_api_key(plaintext),
+        scopes=sorted({scope.value for scope in data.scopes}),
+        created_by_id=created_by.id if created_by else None,
+    )
+    session.add(key)
+    session.flush()
+    return key, plaintext
+
+
+def resolve_api_key(session: Session, plaintext: str) -> ApiKey:
+    key = repository.get_api_key_by_hash(session, auth.hash_api_key(plaintext))
+    if key is None or key.revoked_at is not None:
+        raise UnauthorizedError("API key is not valid or has been revoked")
+    now = utcnow()
+    if key.last_used_at is None or now - key.last_used_at > _API_KEY_TOUCH_INTERVAL:
+        key.last_used_at = now  # coarse, so a busy device doesn't write on every request
+    return key
+
+
+def list_api_keys(session: Session, page: PageParams) -> tuple[Sequence[ApiKey], int]:
+    return repository.list_api_keys(session, page)
+
+
+def revoke_api_key(session: Session, key_id: int) -> ApiKey:
+    key = repository.get_api_key(session, key_id)
+    if key is None:
+        raise NotFoundError(f"API key {key_id} not found")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.flush()
+    return key

@@ -1,0 +1,88 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Engine
+
+from factoryai import __version__
+from factoryai.accounts import service as accounts
+from factoryai.accounts.router import router as accounts_router
+from factoryai.accounts.throttle import LoginThrottle
+from factoryai.api.errors import install_error_handlers
+from factoryai.api.health import router as health_router
+from factoryai.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from factoryai.attendance.router import router as attendance_router
+from factoryai.cameras.router import router as cameras_router
+from factoryai.core import migrate
+from factoryai.core.config import Settings
+from factoryai.core.db import create_db_engine, create_session_factory, unit_of_work
+from factoryai.organization.router import router as organization_router
+from factoryai.system.router import router as system_router
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/v1"
+
+
+class SchemaOutdatedError(Exception):
+    pass
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """Build the app. Pass ``engine`` to share one (tests); otherwise the app owns one from the settings."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_engine = engine is None
+        db_engine = engine or create_db_engine(settings.database)
+        try:
+            if migrate.pending_revisions(db_engine):
+                raise SchemaOutdatedError("the database schema is not up to date: run 'factoryai db upgrade'")
+            session_factory = create_session_factory(db_engine)
+            with unit_of_work(session_factory) as session:
+                generated = accounts.bootstrap_admin(session, settings)
+            if generated:
+                log.warning(
+                    "first start: user 'admin' created with password %r; change it after logging in "
+                    "(set FACTORYAI_AUTH__BOOTSTRAP_ADMIN_PASSWORD to choose it)",
+                    generated,
+                )
+            app.state.engine = db_engine
+            app.state.session_factory = session_factory
+            app.state.login_throttle = LoginThrottle(session_factory, settings.auth)
+            app.state.started_monotonic = time.monotonic()
+            yield
+        finally:
+            if own_engine:
+                db_engine.dispose()
+
+    app = FastAPI(
+        title="Factory AI",
+        version=__version__,
+        description="Face attendance, vehicle gate, occupancy and live video for one factory site.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in (accounts_router, organization_router, attendance_router, cameras_router, system_router):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(health_router)
+
+    # Added last = outermost: request ids and metrics cover even the 413s of the size limit.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.server.max_body_bytes)
+    if settings.server.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.server.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-ID"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+    return app

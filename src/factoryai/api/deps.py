@@ -1,0 +1,116 @@
+"""Request dependencies: the unit of work, settings and who is calling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from factoryai.accounts import service as accounts
+from factoryai.accounts.models import ApiKey, ApiKeyScope, Role, User
+from factoryai.core.auth import API_KEY_PREFIX
+from factoryai.core.config import Settings
+from factoryai.core.errors import ForbiddenError, UnauthorizedError
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's one unit of work: commit when the endpoint succeeds, roll back when it raises."""
+    session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+# scope="function": commit before the response is sent, so a failed commit is reported, not hidden.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
+api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="Device API key (ingest only).")
+
+
+@dataclass(frozen=True)
+class Principal:
+    user: User | None = None
+    api_key: ApiKey | None = None
+
+
+def get_principal(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    api_key: Annotated[str | None, Security(api_key_scheme)],
+) -> Principal:
+    # Prometheus and other tools can only send "Authorization: Bearer", so an API key is accepted there too.
+    if api_key is None and token is not None and token.startswith(API_KEY_PREFIX):
+        api_key, token = token, None
+    if api_key is not None:
+        return Principal(api_key=accounts.resolve_api_key(session, api_key))
+    if token is not None:
+        return Principal(user=accounts.user_from_token(session, token, settings))
+    raise UnauthorizedError(
+        "authentication required: log in for a bearer token", headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_role(*roles: Role) -> Callable[[Principal], User]:
+    """A logged-in user with one of these roles (admin always passes; no roles means any user)."""
+
+    def dependency(principal: PrincipalDep) -> User:
+        user = principal.user
+        if user is None:
+            raise ForbiddenError("API keys may only call device ingest endpoints; log in as a user")
+        if roles and user.role != Role.ADMIN and user.role not in roles:
+            allowed = ", ".join(sorted({Role.ADMIN, *roles}))
+            raise ForbiddenError(f"this action needs one of the roles: {allowed}", details={"role": user.role})
+        return user
+
+    return dependency
+
+
+def require_scope(scope: ApiKeyScope, *roles: Role) -> Callable[[Principal], Principal]:
+    """An API key carrying this scope, or a user with one of these roles (admin always passes)."""
+
+    def dependency(principal: PrincipalDep) -> Principal:
+        if principal.api_key is not None:
+            if scope.value not in principal.api_key.scopes:
+                raise ForbiddenError(f"this API key lacks the {scope.value!r} scope")
+            return principal
+        user = principal.user
+        if user is None:
+            raise UnauthorizedError("authentication required")
+        if user.role != Role.ADMIN and user.role not in roles:
+            raise ForbiddenError("this endpoint is for devices (API key) and administrators")
+        return principal
+
+    return dependency
+
+
+CurrentUser = Annotated[User, Depends(require_role())]
+AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]
+HrUser = Annotated[User, Depends(require_role(Role.HR))]
+
+
+def client_key(request: Request, settings: SettingsDep) -> str:
+    """The client address used for throttling (X-Forwarded-For only when configured as trusted)."""
+    if settings.server.trust_forwarded_for:
+        forwarded = request.headers.get("x-forwarded-for")
+        if forwarded:
+            return forwarded.split(",")[0].strip()[:100]
+    return request.client.host if request.client else "unknown"

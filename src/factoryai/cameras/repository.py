@@ -1,0 +1,34 @@
+"""Database access for cameras."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from factoryai.cameras.models import Camera
+from factoryai.core.repository import contains_pattern, paginate
+from factoryai.core.schemas import PageParams
+
+
+def get_camera(session: Session, camera_id: str) -> Camera | None:
+    return session.get(Camera, camera_id)
+
+
+def get_camera_case_insensitive(session: Session, camera_id: str) -> Camera | None:
+    return session.scalar(select(Camera).where(func.lower(Camera.id) == camera_id.lower()))
+
+
+def list_cameras(
+    session: Session, page: PageParams, *, role: str | None, enabled: bool | None, q: str | None
+) -> tuple[Sequence[Camera], int]:
+    query = select(Camera).order_by(Camera.id)
+    if role is not None:
+        query = query.where(Camera.role == role)
+    if enabled is not None:
+        query = query.where(Camera.enabled == enabled)
+    if q:
+        pattern = contains_pattern(q)
+        query = query.where(or_(Camera.id.ilike(pattern, escape="\\"), Camera.name.ilike(pattern, escape="\\")))
+    return paginate(session, query, page)

@@ -1,0 +1,84 @@
+"""Cameras: registration, settings, what blocks a delete, device heartbeats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from factoryai.cameras import repository
+from factoryai.cameras.models import Camera
+from factoryai.cameras.schemas import CameraCreate, CameraUpdate
+from factoryai.core.clock import utcnow
+from factoryai.core.errors import ConflictError, NotFoundError
+from factoryai.core.repository import blocking_references, describe_references
+from factoryai.core.schemas import PageParams
+
+
+def get_camera(session: Session, camera_id: str) -> Camera:
+    camera = repository.get_camera(session, camera_id)
+    if camera is None:
+        raise NotFoundError(f"camera {camera_id!r} not found")
+    return camera
+
+
+def list_cameras(
+    session: Session,
+    page: PageParams,
+    *,
+    role: str | None = None,
+    enabled: bool | None = None,
+    q: str | None = None,
+) -> tuple[Sequence[Camera], int]:
+    return repository.list_cameras(session, page, role=role, enabled=enabled, q=q)
+
+
+def create_camera(session: Session, data: CameraCreate) -> Camera:
+    # Ids differing only in case would be one camera to a person reading logs.
+    existing = repository.get_camera_case_insensitive(session, data.id)
+    if existing is not None:
+        raise ConflictError(f"camera {existing.id!r} already exists", details={"field": "id"})
+    camera = Camera(
+        id=data.id,
+        name=data.name,
+        source_url=data.source_url,
+        role=data.role.value,
+        enabled=data.enabled,
+        settings=data.settings.model_dump(),
+    )
+    session.add(camera)
+    session.flush()
+    return camera
+
+
+def update_camera(session: Session, camera_id: str, data: CameraUpdate) -> Camera:
+    camera = get_camera(session, camera_id)
+    changes = data.changes()
+    if "settings" in changes:
+        changes["settings"] = data.settings.model_dump() if data.settings else {}
+    if "role" in changes:
+        changes["role"] = data.role.value if data.role else camera.role
+    for field, value in changes.items():
+        setattr(camera, field, value)
+    session.flush()
+    return camera
+
+
+def delete_camera(session: Session, camera_id: str) -> None:
+    camera = get_camera(session, camera_id)
+    refs = blocking_references(session, Camera, camera.id)
+    if refs:
+        raise ConflictError(
+            f"camera {camera.id!r} has history ({describe_references(refs)}) that must be kept; "
+            "disable it instead (enabled=false)",
+            details={"references": refs},
+        )
+    session.delete(camera)
+    session.flush()
+
+
+def record_heartbeat(session: Session, camera_id: str) -> Camera:
+    camera = get_camera(session, camera_id)
+    camera.last_seen_at = utcnow()
+    session.flush()
+    return camera

@@ -1,0 +1,188 @@
+"""The `factoryai` command: serve, migrate, users, API keys, demo data, configuration."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+
+from factoryai import __version__
+from factoryai.accounts.models import ApiKeyScope, Role
+from factoryai.core.config import ConfigError, Settings, load_settings, masked_dump
+
+app = typer.Typer(help="Factory AI camera platform.", no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="Dashboard users.", no_args_is_help=True)
+key_app = typer.Typer(help="Device API keys.", no_args_is_help=True)
+config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(key_app, name="api-key")
+app.add_typer(config_app, name="config")
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", envvar="FACTORYAI_CONFIG", help="YAML settings file (env vars override it)."),
+    ] = None,
+) -> None:
+    ctx.obj = config
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    try:
+        return load_settings(ctx.obj)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _engine(settings: Settings):
+    from factoryai.core.db import create_db_engine
+
+    return create_db_engine(settings.database)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default: server.host).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default: server.port).")] = None,
+    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate", help="Apply migrations first.")] = True,
+) -> None:
+    """Run the API (and, as they land, the camera pipeline and scheduler) in one process."""
+    import uvicorn
+
+    from factoryai.accounts.service import StartupRefusedError
+    from factoryai.api.app import SchemaOutdatedError, create_app
+    from factoryai.core import migrate
+    from factoryai.core.logging import configure_logging
+
+    settings = _settings(ctx)
+    configure_logging(settings.logging)
+    if migrate_first:
+        engine = _engine(settings)
+        migrate.upgrade(engine)
+        engine.dispose()
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=host or settings.server.host,
+            port=port or settings.server.port,
+            log_config=None,  # keep our handlers (request ids, JSON)
+            proxy_headers=settings.server.trust_forwarded_for,
+        )
+    except (StartupRefusedError, SchemaOutdatedError) as exc:
+        raise _fail(f"refusing to start: {exc}") from None
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context, revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Apply schema migrations (SQLite or PostgreSQL, from database.url)."""
+    from factoryai.core import migrate
+
+    settings = _settings(ctx)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    engine = _engine(settings)
+    try:
+        migrate.upgrade(engine, revision)
+    except Exception as exc:
+        raise _fail(f"migration failed: {exc.__class__.__name__}: {exc}") from None
+    finally:
+        engine.dispose()
+    typer.echo(f"database is at revision {revision}")
+
+
+@user_app.command("create")
+def user_create(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Option(help="Log-in name.")],
+    role: Annotated[Role, typer.Option(help="admin, hr, security or viewer.")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    full_name: Annotated[str | None, typer.Option(help="Name shown on the dashboard.")] = None,
+) -> None:
+    """Create a dashboard user."""
+    from pydantic import ValidationError
+
+    from factoryai.accounts import service
+    from factoryai.accounts.schemas import UserCreate
+    from factoryai.core.db import create_session_factory, unit_of_work
+    from factoryai.core.errors import AppError
+
+    settings = _settings(ctx)
+    try:
+        data = UserCreate(username=username, password=password, role=role, full_name=full_name)
+    except ValidationError as exc:
+        raise _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
+    engine = _engine(settings)
+    try:
+        with unit_of_work(create_session_factory(engine)) as session:
+            user = service.create_user(session, data, settings)
+            typer.echo(f"created user {user.username!r} (id {user.id}, role {user.role})")
+    except AppError as exc:
+        raise _fail(exc.message) from None
+    finally:
+        engine.dispose()
+
+
+@key_app.command("create")
+def api_key_create(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option(help="What the key is for, e.g. 'gate edge box'.")],
+    scope: Annotated[list[ApiKeyScope], typer.Option(help="ingest and/or metrics.")] = [ApiKeyScope.INGEST],  # noqa: B006
+) -> None:
+    """Create a device API key and print it (only its hash is stored)."""
+    from factoryai.accounts import service
+    from factoryai.accounts.schemas import ApiKeyCreate
+    from factoryai.core.db import create_session_factory, unit_of_work
+
+    settings = _settings(ctx)
+    engine = _engine(settings)
+    try:
+        with unit_of_work(create_session_factory(engine)) as session:
+            key, plaintext = service.create_api_key(session, ApiKeyCreate(name=name, scopes=scope), None)
+            typer.echo(f"API key {key.id} ({', '.join(key.scopes)}): {plaintext}")
+    finally:
+        engine.dispose()
+
+
+@app.command("seed-demo")
+def seed_demo(
+    ctx: typer.Context, employees: Annotated[int, typer.Option(min=0, max=10_000, help="Demo employees.")] = 24
+) -> None:
+    """Add demo departments, shifts, employees and cameras (skips what already exists)."""
+    from factoryai.core.db import create_session_factory, unit_of_work
+    from factoryai.seed import seed_demo as run_seed
+
+    settings = _settings(ctx)
+    engine = _engine(settings)
+    try:
+        with unit_of_work(create_session_factory(engine)) as session:
+            report = run_seed(session, employees)
+    finally:
+        engine.dispose()
+    typer.echo("demo data: " + ", ".join(f"{n} {what} added" for what, n in report.created.items()))
+
+
+@config_app.command("show")
+def config_show(ctx: typer.Context) -> None:
+    """Print the effective settings (secrets masked) as YAML."""
+    settings = _settings(ctx)
+    yaml.safe_dump(masked_dump(settings), sys.stdout, sort_keys=False)

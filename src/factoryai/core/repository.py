@@ -1,0 +1,52 @@
+"""Query helpers every repository uses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from factoryai.core.schemas import PageParams
+
+M = TypeVar("M")
+
+
+def paginate(session: Session, query: Select[tuple[M]], page: PageParams) -> tuple[Sequence[M], int]:
+    """Rows of one page and the total count of the unpaginated query."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = session.scalars(query.limit(page.limit).offset(page.offset)).all()
+    return rows, total
+
+
+def exists(session: Session, query: Select[Any]) -> bool:
+    return session.scalar(select(query.exists())) or False
+
+
+def blocking_references(session: Session, model: type[Any], pk: Any) -> dict[str, int]:
+    """Rows in other tables whose RESTRICT foreign keys point at this row, counted per table.
+
+    Read from the metadata, so a new table that references employees or cameras is covered without
+    touching the delete code; services turn the result into a 409 that says what is in the way.
+    """
+    target = model.__table__
+    counts: dict[str, int] = {}
+    for table in target.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table is not target or (fk.ondelete or "RESTRICT").upper() not in ("RESTRICT", "NO ACTION"):
+                continue
+            n = session.scalar(select(func.count()).select_from(table).where(fk.parent == pk)) or 0
+            if n:
+                counts[table.name] = counts.get(table.name, 0) + n
+    return counts
+
+
+def describe_references(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {table.replace('_', ' ')} row{'s' if n != 1 else ''}" for table, n in sorted(counts.items()))
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with the user's % and _ taken literally (escape '\\')."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -1,0 +1,132 @@
+"""Departments and employees: uniqueness, references and what blocks a delete."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from factoryai.attendance import service as attendance
+from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from factoryai.core.repository import blocking_references, describe_references
+from factoryai.core.schemas import PageParams
+from factoryai.organization import repository
+from factoryai.organization.models import Department, Employee
+from factoryai.organization.schemas import DepartmentCreate, DepartmentUpdate, EmployeeCreate, EmployeeUpdate
+
+
+def get_department(session: Session, department_id: int) -> Department:
+    department = repository.get_department(session, department_id)
+    if department is None:
+        raise NotFoundError(f"department {department_id} not found")
+    return department
+
+
+def list_departments(session: Session, page: PageParams, q: str | None = None) -> tuple[Sequence[Department], int]:
+    return repository.list_departments(session, page, q)
+
+
+def _ensure_department_name_free(session: Session, name: str, own_id: int | None = None) -> None:
+    existing = repository.get_department_by_name(session, name)
+    if existing is not None and existing.id != own_id:
+        raise ConflictError(f"a department named {existing.name!r} already exists", details={"field": "name"})
+
+
+def create_department(session: Session, data: DepartmentCreate) -> Department:
+    _ensure_department_name_free(session, data.name)
+    department = Department(name=data.name, description=data.description)
+    session.add(department)
+    session.flush()
+    return department
+
+
+def update_department(session: Session, department_id: int, data: DepartmentUpdate) -> Department:
+    department = get_department(session, department_id)
+    changes = data.changes()
+    if "name" in changes:
+        _ensure_department_name_free(session, changes["name"], department.id)
+    for field, value in changes.items():
+        setattr(department, field, value)
+    session.flush()
+    return department
+
+
+def delete_department(session: Session, department_id: int) -> None:
+    department = get_department(session, department_id)
+    refs = blocking_references(session, Department, department.id)
+    if refs:
+        raise ConflictError(
+            f"department {department.name!r} is still used by {describe_references(refs)}; move them first",
+            details={"references": refs},
+        )
+    session.delete(department)
+    session.flush()
+
+
+def get_employee(session: Session, employee_id: int) -> Employee:
+    employee = repository.get_employee(session, employee_id)
+    if employee is None:
+        raise NotFoundError(f"employee {employee_id} not found")
+    return employee
+
+
+def list_employees(
+    session: Session,
+    page: PageParams,
+    *,
+    department_id: int | None = None,
+    shift_id: int | None = None,
+    is_active: bool | None = None,
+    q: str | None = None,
+) -> tuple[Sequence[Employee], int]:
+    return repository.list_employees(
+        session, page, department_id=department_id, shift_id=shift_id, is_active=is_active, q=q
+    )
+
+
+def _check_links(session: Session, shift_id: int | None, department_id: int | None) -> None:
+    # 422 rather than 404: the employee URL exists, it is a field of the body that points nowhere.
+    if shift_id is not None and not attendance.shift_exists(session, shift_id):
+        raise ValidationFailedError(f"shift {shift_id} does not exist", details={"field": "shift_id"})
+    if department_id is not None and repository.get_department(session, department_id) is None:
+        raise ValidationFailedError(f"department {department_id} does not exist", details={"field": "department_id"})
+
+
+def _ensure_email_free(session: Session, email: str, own_id: int | None = None) -> None:
+    existing = repository.get_employee_by_email(session, email)
+    if existing is not None and existing.id != own_id:
+        raise ConflictError(f"email {email!r} already belongs to employee {existing.id}", details={"field": "email"})
+
+
+def create_employee(session: Session, data: EmployeeCreate) -> Employee:
+    _check_links(session, data.shift_id, data.department_id)
+    _ensure_email_free(session, data.email)
+    employee = Employee(**data.model_dump())
+    session.add(employee)
+    session.flush()
+    return employee
+
+
+def update_employee(session: Session, employee_id: int, data: EmployeeUpdate) -> Employee:
+    employee = get_employee(session, employee_id)
+    changes = data.changes()
+    _check_links(session, changes.get("shift_id"), changes.get("department_id"))
+    if "email" in changes:
+        _ensure_email_free(session, changes["email"], employee.id)
+    for field, value in changes.items():
+        setattr(employee, field, value)
+    session.flush()
+    return employee
+
+
+def delete_employee(session: Session, employee_id: int) -> None:
+    employee = get_employee(session, employee_id)
+    refs = blocking_references(session, Employee, employee.id)
+    if refs:
+        raise ConflictError(
+            f"employee {employee.id} has history ({describe_references(refs)}) that must be kept; "
+            "deactivate the employee instead (is_active=false)",
+            details={"references": refs},
+        )
+    session.delete(employee)
+    session.flush()

@@ -1,0 +1,85 @@
+"""Demo data for a first look: departments, shifts, employees and cameras. Safe to run twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+
+from sqlalchemy.orm import Session
+
+from factoryai.attendance import repository as shift_repo
+from factoryai.attendance import service as attendance
+from factoryai.attendance.schemas import ShiftCreate
+from factoryai.cameras import repository as camera_repo
+from factoryai.cameras import service as cameras
+from factoryai.cameras.models import CameraRole
+from factoryai.cameras.schemas import CameraCreate, CameraSettings
+from factoryai.organization import repository as org_repo
+from factoryai.organization import service as organization
+from factoryai.organization.schemas import DepartmentCreate, EmployeeCreate
+
+DEPARTMENTS = ("Production", "Assembly", "Quality", "Maintenance", "Logistics", "Security", "Administration")
+SHIFTS = (
+    ShiftCreate(shift_name="General", start_time=time(9), end_time=time(17, 30), grace_period_minutes=10),
+    ShiftCreate(shift_name="Morning", start_time=time(6), end_time=time(14), grace_period_minutes=5),
+    ShiftCreate(shift_name="Evening", start_time=time(14), end_time=time(22), grace_period_minutes=5),
+    ShiftCreate(shift_name="Night", start_time=time(22), end_time=time(6), grace_period_minutes=5),
+)
+CAMERAS = (
+    CameraCreate(id="CAM-MAIN", name="Main entrance", source_url="synthetic://people", role=CameraRole.ENTRANCE),
+    CameraCreate(id="CAM-EXIT", name="Staff exit", source_url="synthetic://people", role=CameraRole.EXIT),
+    CameraCreate(id="CAM-GATE", name="Vehicle gate", source_url="synthetic://vehicles", role=CameraRole.GATE),
+    CameraCreate(
+        id="CAM-FLOOR",
+        name="Assembly floor",
+        source_url="synthetic://people",
+        role=CameraRole.ZONE,
+        settings=CameraSettings(counting_line=((0.5, 0.0), (0.5, 1.0))),
+    ),
+)
+FIRST = ("Aarav", "Priya", "Rohan", "Ananya", "Vikram", "Meera", "Arjun", "Kavya", "Sanjay", "Divya", "Rahul", "Sneha")
+LAST = ("Sharma", "Iyer", "Patel", "Nair", "Reddy", "Gupta", "Menon", "Singh", "Das", "Kulkarni")
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(
+        default_factory=lambda: {"departments": 0, "shifts": 0, "employees": 0, "cameras": 0}
+    )
+
+
+def seed_demo(session: Session, employees: int = 24) -> SeedReport:
+    report = SeedReport()
+    department_ids = []
+    for name in DEPARTMENTS:
+        department = org_repo.get_department_by_name(session, name)
+        if department is None:
+            department = organization.create_department(session, DepartmentCreate(name=name))
+            report.created["departments"] += 1
+        department_ids.append(department.id)
+    shift_ids = []
+    for data in SHIFTS:
+        shift = shift_repo.get_shift_by_name(session, data.shift_name)
+        if shift is None:
+            shift = attendance.create_shift(session, data)
+            report.created["shifts"] += 1
+        shift_ids.append(shift.id)
+    for i in range(employees):
+        first, last = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
+        email = f"{first}.{last}{i + 1}@demo.factory".lower()
+        if org_repo.get_employee_by_email(session, email) is None:
+            organization.create_employee(
+                session,
+                EmployeeCreate(
+                    name=f"{first} {last}",
+                    email=email,
+                    shift_id=shift_ids[i % len(shift_ids)],
+                    department_id=department_ids[i % len(department_ids)],
+                ),
+            )
+            report.created["employees"] += 1
+    for camera in CAMERAS:
+        if camera_repo.get_camera(session, camera.id) is None:
+            cameras.create_camera(session, camera)
+            report.created["cameras"] += 1
+    return report
