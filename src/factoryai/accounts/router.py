@@ -31,7 +31,7 @@ def login(
     if user is None:
         throttle.record_failure(client, form.username)
         raise UnauthorizedError("wrong username or password", headers={"WWW-Authenticate": "Bearer"})
-    throttle.reset(client)
+    throttle.reset(session, client)
     token, expires_in = service.issue_token(user, settings)
     return Token(access_token=token, expires_in=expires_in)
 

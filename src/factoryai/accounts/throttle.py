@@ -47,6 +47,10 @@ class LoginThrottle:
             # Prune what no window can see any more, so the table stays small.
             repository.delete_login_failures(session, before=now - self._window)
 
-    def reset(self, client_key: str) -> None:
-        with unit_of_work(self._factory) as session:
-            repository.delete_login_failures(session, client_key=client_key)
+    @staticmethod
+    def reset(session: Session, client_key: str) -> None:
+        """Forget a client's failures after a good log-in, inside that request's unit of work.
+
+        (A separate transaction here would wait on the request's own uncommitted write on SQLite.)
+        """
+        repository.delete_login_failures(session, client_key=client_key)

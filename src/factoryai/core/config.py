@@ -30,7 +30,7 @@ from pydantic_settings import (
 )
 from sqlalchemy.engine import make_url
 
-DEV_SECRET_KEY = "dev-insecure-secret-change-me"  # noqa: S105 - the known default that production refuses
+DEV_SECRET_KEY = "dev-insecure-secret-do-not-use-in-production"  # noqa: S105 - the known default that production refuses
 ENV_PREFIX = "FACTORYAI_"
 
 _yaml_file: contextvars.ContextVar[Path | None] = contextvars.ContextVar("factoryai_yaml_file", default=None)

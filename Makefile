@@ -1,0 +1,58 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a step they use.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ADMIN_PASSWORD ?= factoryai-demo
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-fast lint format services lock clean help
+
+help:
+	@echo "make run    - install what is missing, migrate, seed demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test   - install test needs, start PostgreSQL if needed, lint, run the whole suite"
+	@echo "make lint / format / lock / clean"
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "ERROR: $(PYTHON) is required (Python 3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: install
+	$(BIN)/factoryai db upgrade
+	$(BIN)/factoryai seed-demo
+	@echo "Serving on http://$(HOST):$(PORT)  (API docs: /docs; first start creates user 'admin', password '$(ADMIN_PASSWORD)')"
+	FACTORYAI_AUTH__BOOTSTRAP_ADMIN_PASSWORD="$${FACTORYAI_AUTH__BOOTSTRAP_ADMIN_PASSWORD:-$(ADMIN_PASSWORD)}" \
+		$(BIN)/factoryai serve --host $(HOST) --port $(PORT) --no-migrate
+
+services:
+	bash scripts/ensure-test-services.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install services lint
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+# Developer loop: SQLite only, stop at the first failure.
+test-fast: install
+	FACTORYAI_TEST_BACKENDS=sqlite $(BIN)/pytest -x -q
+
+# Re-pin every dependency after editing pyproject.toml (needs network; commit the result).
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Makes sure what the test suite talks to is installed and running; fails loudly otherwise.
+# Idempotent: a service that already answers is left alone.
+set -euo pipefail
+
+need_root() {
+  if [ "$(id -u)" != 0 ]; then echo "ERROR: installing $1 needs root (apt-get)"; exit 1; fi
+}
+
+apt_install() {
+  need_root "$*"
+  export DEBIAN_FRONTEND=noninteractive
+  if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
+  apt-get install -y -qq "$@" >/dev/null
+}
+
+# PostgreSQL at 127.0.0.1:5432 with trust auth for user postgres (DESIGN.md §4).
+if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+  echo "installing PostgreSQL"
+  apt_install postgresql
+fi
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "starting PostgreSQL"
+  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+pg_isready -h 127.0.0.1 -p 5432 >/dev/null || { echo "ERROR: PostgreSQL is not accepting connections on 127.0.0.1:5432"; exit 1; }
+psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1" >/dev/null \
+  || { echo "ERROR: cannot log in to PostgreSQL as 'postgres' on 127.0.0.1 (trust auth expected)"; exit 1; }
+echo "PostgreSQL: ready"
