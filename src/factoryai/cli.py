@@ -181,6 +181,14 @@ def seed_demo(
     typer.echo("demo data: " + ", ".join(f"{n} {what} added" for what, n in report.created.items()))
 
 
+@config_app.command("reference")
+def config_reference() -> None:
+    """Print every setting (env var, default, description) as Markdown."""
+    from factoryai.core.config import reference_markdown
+
+    typer.echo(reference_markdown())
+
+
 @config_app.command("show")
 def config_show(ctx: typer.Context) -> None:
     """Print the effective settings (secrets masked) as YAML."""

@@ -5,32 +5,40 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
 from factoryai.accounts import service
 from factoryai.accounts.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, Token, UserCreate, UserRead, UserUpdate
 from factoryai.accounts.throttle import LoginThrottle
 from factoryai.api.deps import AdminUser, CurrentUser, SessionDep, SettingsDep, client_key
-from factoryai.core.errors import UnauthorizedError
+from factoryai.api.errors import error_response
 from factoryai.core.schemas import IdPath, Page, PageDep, to_page
 
 router = APIRouter()
 
 
-@router.post("/auth/login", response_model=Token, tags=["auth"], summary="Log in and get a bearer token")
+@router.post(
+    "/auth/login",
+    response_model=Token,
+    tags=["auth"],
+    summary="Log in and get a bearer token",
+    responses={401: {"description": "Wrong username or password"}, 429: {"description": "Too many failures"}},
+)
 def login(
     request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
     client: Annotated[str, Depends(client_key)],
-) -> Token:
+) -> Token | JSONResponse:
     throttle: LoginThrottle = request.app.state.login_throttle
-    throttle.check(client)
+    throttle.check(session, client)
     user = service.authenticate(session, form.username, form.password)
     if user is None:
-        throttle.record_failure(client, form.username)
-        raise UnauthorizedError("wrong username or password", headers={"WWW-Authenticate": "Bearer"})
+        throttle.record_failure(session, client, form.username)
+        # Answered, not raised: raising would roll back the failure just counted.
+        return error_response(401, "unauthorized", "wrong username or password", headers={"WWW-Authenticate": "Bearer"})
     throttle.reset(session, client)
     token, expires_in = service.issue_token(user, settings)
     return Token(access_token=token, expires_in=expires_in)

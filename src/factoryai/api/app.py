@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 
 from factoryai import __version__
@@ -55,7 +56,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
                 )
             app.state.engine = db_engine
             app.state.session_factory = session_factory
-            app.state.login_throttle = LoginThrottle(session_factory, settings.auth)
+            app.state.login_throttle = LoginThrottle(settings.auth)
             app.state.started_monotonic = time.monotonic()
             yield
         finally:
@@ -73,6 +74,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     for router in (accounts_router, organization_router, attendance_router, cameras_router, system_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health_router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        # Until the dashboard is served here, a newcomer opening the site lands on the API docs.
+        return RedirectResponse("/docs")
 
     # Added last = outermost: request ids and metrics cover even the 413s of the size limit.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.server.max_body_bytes)

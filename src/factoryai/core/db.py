@@ -74,16 +74,27 @@ def create_db_engine(settings: DatabaseSettings) -> Engine:
         )
     engine = create_engine(url, **kwargs)
     if settings.is_sqlite:
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control away from pysqlite (its implicit BEGIN breaks SAVEPOINTs) ...
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
     cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the writer
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # ... and begin every transaction IMMEDIATE: it takes the write lock up front (waiting up to the busy
+    # timeout), so a transaction that reads then writes can never fail half-way with "database is locked"
+    # because another writer committed in between. SQLite is the embedded single-site default; this
+    # serialises its transactions, PostgreSQL is the engine for concurrent production load.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:
