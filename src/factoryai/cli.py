@@ -19,10 +19,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Dashboard users.", no_args_is_help=True)
 key_app = typer.Typer(help="Device API keys.", no_args_is_help=True)
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
+attendance_app = typer.Typer(help="Attendance jobs.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(key_app, name="api-key")
 app.add_typer(config_app, name="config")
+app.add_typer(attendance_app, name="attendance")
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -179,6 +181,35 @@ def seed_demo(
     finally:
         engine.dispose()
     typer.echo("demo data: " + ", ".join(f"{n} {what} added" for what, n in report.created.items()))
+
+
+@attendance_app.command("mark-absent")
+def attendance_mark_absent(
+    ctx: typer.Context,
+    day: Annotated[
+        str | None, typer.Option("--date", help="Attendance date YYYY-MM-DD (default: yesterday, site time).")
+    ] = None,
+) -> None:
+    """Mark ABSENT every active employee whose shift that day ended without a check-in (safe to re-run)."""
+    from datetime import date, timedelta
+
+    from factoryai.attendance import service
+    from factoryai.core.clock import utcnow
+    from factoryai.core.db import create_session_factory, unit_of_work
+
+    settings = _settings(ctx)
+    try:
+        target = date.fromisoformat(day) if day else utcnow().astimezone(settings.site.tz).date() - timedelta(days=1)
+    except ValueError:
+        raise _fail(f"--date must be YYYY-MM-DD, got {day!r}") from None
+    engine = _engine(settings)
+    try:
+        with unit_of_work(create_session_factory(engine)) as session:
+            run = service.mark_absent(session, target, settings)
+    finally:
+        engine.dispose()
+    note = f" ({run.skipped_reason})" if run.skipped_reason else ""
+    typer.echo(f"{target.isoformat()}: {run.marked_absent} marked absent{note}")
 
 
 @config_app.command("reference")

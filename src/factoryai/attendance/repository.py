@@ -1,15 +1,17 @@
-"""Database access for shifts."""
+"""Database access for shifts, attendance records and corrections."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from factoryai.attendance.models import Shift
+from factoryai.attendance.models import AttendanceCorrection, AttendanceRecord, Shift
 from factoryai.core.repository import paginate
 from factoryai.core.schemas import PageParams
+from factoryai.organization.models import Employee
 
 
 def get_shift(session: Session, shift_id: int) -> Shift | None:
@@ -25,3 +27,130 @@ def list_shifts(session: Session, page: PageParams, is_active: bool | None) -> t
     if is_active is not None:
         query = query.where(Shift.is_active == is_active)
     return paginate(session, query, page)
+
+
+def get_record(session: Session, record_id: int) -> AttendanceRecord | None:
+    return session.get(AttendanceRecord, record_id)
+
+
+def get_record_for_date(session: Session, employee_id: int, attendance_date: date) -> AttendanceRecord | None:
+    return session.scalar(
+        select(AttendanceRecord).where(
+            AttendanceRecord.employee_id == employee_id, AttendanceRecord.attendance_date == attendance_date
+        )
+    )
+
+
+def check_ins_between(
+    session: Session, employee_id: int, after: datetime, before: datetime
+) -> Sequence[AttendanceRecord]:
+    """The employee's records with a check-in strictly inside (after, before)."""
+    return session.scalars(
+        select(AttendanceRecord)
+        .where(
+            AttendanceRecord.employee_id == employee_id,
+            AttendanceRecord.check_in_time > after,
+            AttendanceRecord.check_in_time < before,
+        )
+        .order_by(AttendanceRecord.check_in_time)
+    ).all()
+
+
+def latest_check_in(
+    session: Session, employee_id: int, not_after: datetime, after: datetime
+) -> AttendanceRecord | None:
+    return session.scalar(
+        select(AttendanceRecord)
+        .where(
+            AttendanceRecord.employee_id == employee_id,
+            AttendanceRecord.check_in_time <= not_after,
+            AttendanceRecord.check_in_time > after,
+        )
+        .order_by(AttendanceRecord.check_in_time.desc())
+        .limit(1)
+    )
+
+
+def records_query(
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    employee_id: int | None = None,
+    department_id: int | None = None,
+    status: str | None = None,
+) -> Select[tuple[AttendanceRecord]]:
+    query = select(AttendanceRecord).order_by(AttendanceRecord.attendance_date.desc(), AttendanceRecord.id.desc())
+    if date_from is not None:
+        query = query.where(AttendanceRecord.attendance_date >= date_from)
+    if date_to is not None:
+        query = query.where(AttendanceRecord.attendance_date <= date_to)
+    if employee_id is not None:
+        query = query.where(AttendanceRecord.employee_id == employee_id)
+    if department_id is not None:
+        query = query.join(Employee, Employee.id == AttendanceRecord.employee_id).where(
+            Employee.department_id == department_id
+        )
+    if status is not None:
+        query = query.where(AttendanceRecord.status == status)
+    return query
+
+
+def list_records(session: Session, page: PageParams, **filters: object) -> tuple[Sequence[AttendanceRecord], int]:
+    return paginate(session, records_query(**filters), page)  # type: ignore[arg-type]
+
+
+def all_records(session: Session, limit: int, **filters: object) -> Sequence[AttendanceRecord]:
+    return session.scalars(records_query(**filters).limit(limit)).all()  # type: ignore[arg-type]
+
+
+def employees_missing_record(session: Session, attendance_date: date) -> Sequence[tuple[Employee, Shift]]:
+    """Active employees on an active shift who have no record for the date."""
+    has_record = select(AttendanceRecord.id).where(
+        AttendanceRecord.employee_id == Employee.id, AttendanceRecord.attendance_date == attendance_date
+    )
+    query = (
+        select(Employee, Shift)
+        .join(Shift, Shift.id == Employee.shift_id)
+        .where(Employee.is_active.is_(True), Shift.is_active.is_(True), ~has_record.exists())
+        .order_by(Employee.id)
+    )
+    return session.execute(query).tuples().all()
+
+
+def register_rows(
+    session: Session, attendance_date: date, department_id: int | None
+) -> Sequence[tuple[Employee, Shift | None, AttendanceRecord | None]]:
+    """Every active employee (or one who has a record that day) with their shift and that day's record."""
+    record_join = and_(AttendanceRecord.employee_id == Employee.id, AttendanceRecord.attendance_date == attendance_date)
+    query = (
+        select(Employee, Shift, AttendanceRecord)
+        .outerjoin(Shift, Shift.id == Employee.shift_id)
+        .outerjoin(AttendanceRecord, record_join)
+        .where(Employee.is_active.is_(True) | AttendanceRecord.id.is_not(None))
+        .order_by(Employee.name, Employee.id)
+    )
+    if department_id is not None:
+        query = query.where(Employee.department_id == department_id)
+    return session.execute(query).tuples().all()
+
+
+def month_rows(
+    session: Session, first: date, last: date, department_id: int | None
+) -> Sequence[tuple[Employee, AttendanceRecord]]:
+    query = (
+        select(Employee, AttendanceRecord)
+        .join(AttendanceRecord, AttendanceRecord.employee_id == Employee.id)
+        .where(AttendanceRecord.attendance_date >= first, AttendanceRecord.attendance_date <= last)
+        .order_by(Employee.name, Employee.id, AttendanceRecord.attendance_date)
+    )
+    if department_id is not None:
+        query = query.where(Employee.department_id == department_id)
+    return session.execute(query).tuples().all()
+
+
+def corrections_for(session: Session, record_id: int) -> Sequence[AttendanceCorrection]:
+    return session.scalars(
+        select(AttendanceCorrection)
+        .where(AttendanceCorrection.attendance_id == record_id)
+        .order_by(AttendanceCorrection.changed_at, AttendanceCorrection.id)
+    ).all()

@@ -1,40 +1,184 @@
-"""/api/v1/shifts."""
+"""/api/v1/shifts and /api/v1/attendance."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from datetime import date
+from typing import Annotated
 
-from factoryai.api.deps import CurrentUser, HrUser, SessionDep
-from factoryai.attendance import service
-from factoryai.attendance.schemas import ShiftCreate, ShiftRead, ShiftUpdate
-from factoryai.core.schemas import IdPath, Page, PageDep, to_page
+from fastapi import APIRouter, Body, Depends, Query, Response, status
 
-router = APIRouter(tags=["shifts"])
+from factoryai.accounts.models import ApiKeyScope, Role
+from factoryai.api.deps import CurrentUser, HrUser, Principal, SessionDep, SettingsDep, require_role, require_scope
+from factoryai.attendance import reports, service
+from factoryai.attendance.models import AttendanceStatus
+from factoryai.attendance.schemas import (
+    AbsenceRun,
+    AttendanceCorrectionCreate,
+    AttendanceHistory,
+    AttendanceRead,
+    CorrectionRead,
+    DailyRegister,
+    MonthlySummary,
+    PunchRequest,
+    PunchResult,
+    ShiftCreate,
+    ShiftRead,
+    ShiftUpdate,
+)
+from factoryai.core.errors import ValidationFailedError
+from factoryai.core.exports import ExportFormat, export_response
+from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, to_page
+
+router = APIRouter()
+# Devices post punches with an ingest key; HR and the gate guard may punch by hand.
+PunchCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST, Role.HR, Role.SECURITY))]
+ReportReader = Annotated[object, Depends(require_role(Role.HR, Role.VIEWER))]
+Format = Annotated[ExportFormat | None, Query(description="Download as csv or xlsx instead of JSON.")]
+EXPORT_RESPONSES = {200: {"content": {"text/csv": {}, "application/vnd.ms-excel": {}}}}
 
 
-@router.get("/shifts", response_model=Page[ShiftRead])
+@router.get("/shifts", response_model=Page[ShiftRead], tags=["shifts"])
 def list_shifts(
     session: SessionDep, _user: CurrentUser, page: PageDep, is_active: bool | None = None
 ) -> Page[ShiftRead]:
     return to_page(ShiftRead, *service.list_shifts(session, page, is_active), page)
 
 
-@router.post("/shifts", response_model=ShiftRead, status_code=status.HTTP_201_CREATED)
+@router.post("/shifts", response_model=ShiftRead, status_code=status.HTTP_201_CREATED, tags=["shifts"])
 def create_shift(data: ShiftCreate, session: SessionDep, _hr: HrUser) -> ShiftRead:
     return ShiftRead.model_validate(service.create_shift(session, data))
 
 
-@router.get("/shifts/{shift_id}", response_model=ShiftRead)
+@router.get("/shifts/{shift_id}", response_model=ShiftRead, tags=["shifts"])
 def get_shift(shift_id: IdPath, session: SessionDep, _user: CurrentUser) -> ShiftRead:
     return ShiftRead.model_validate(service.get_shift(session, shift_id))
 
 
-@router.patch("/shifts/{shift_id}", response_model=ShiftRead)
+@router.patch("/shifts/{shift_id}", response_model=ShiftRead, tags=["shifts"])
 def update_shift(shift_id: IdPath, data: ShiftUpdate, session: SessionDep, _hr: HrUser) -> ShiftRead:
     return ShiftRead.model_validate(service.update_shift(session, shift_id, data))
 
 
-@router.delete("/shifts/{shift_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/shifts/{shift_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["shifts"])
 def delete_shift(shift_id: IdPath, session: SessionDep, _hr: HrUser) -> Response:
     service.delete_shift(session, shift_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/attendance/check-in",
+    response_model=PunchResult,
+    tags=["attendance"],
+    summary="Check in (spec Module 3); a punch at an 'exit' camera is a check-out",
+)
+def check_in(data: PunchRequest, session: SessionDep, settings: SettingsDep, _caller: PunchCaller) -> PunchResult:
+    return service.punch(session, data, settings)
+
+
+@router.post("/attendance/check-out", response_model=PunchResult, tags=["attendance"], summary="Check out")
+def check_out(data: PunchRequest, session: SessionDep, settings: SettingsDep, _caller: PunchCaller) -> PunchResult:
+    return service.check_out(session, data, settings)
+
+
+@router.post(
+    "/attendance/mark-absent",
+    response_model=AbsenceRun,
+    tags=["attendance"],
+    summary="Mark ABSENT everyone whose shift on that date ended without a check-in (idempotent)",
+)
+def mark_absent(
+    attendance_date: Annotated[date, Body(embed=True, alias="date")],
+    session: SessionDep,
+    settings: SettingsDep,
+    _hr: HrUser,
+) -> AbsenceRun:
+    return service.mark_absent(session, attendance_date, settings)
+
+
+@router.get("/attendance", response_model=Page[AttendanceRead], tags=["attendance"], responses=EXPORT_RESPONSES)
+def list_attendance(
+    session: SessionDep,
+    settings: SettingsDep,
+    _reader: ReportReader,
+    page: PageDep,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    employee_id: IdFilter = None,
+    department_id: IdFilter = None,
+    status_: Annotated[AttendanceStatus | None, Query(alias="status")] = None,
+    format: Format = None,
+) -> Page[AttendanceRead] | Response:
+    if date_from and date_to and date_to < date_from:
+        raise ValidationFailedError("date_to is before date_from", details={"field": "date_to"})
+    filters = {
+        "date_from": date_from,
+        "date_to": date_to,
+        "employee_id": employee_id,
+        "department_id": department_id,
+        "status": status_.value if status_ else None,
+    }
+    if format is not None:
+        records = list(service.all_records(session, reports.EXPORT_LIMIT, **filters))
+        rows = reports.record_rows(records, settings)
+        return export_response(format, reports.RECORD_COLUMNS, rows, "attendance")
+    return to_page(AttendanceRead, *service.list_records(session, page, **filters), page)
+
+
+@router.get("/attendance/register", response_model=DailyRegister, tags=["attendance"], responses=EXPORT_RESPONSES)
+def daily_register(
+    session: SessionDep,
+    settings: SettingsDep,
+    _reader: ReportReader,
+    attendance_date: Annotated[date, Query(alias="date")],
+    department_id: IdFilter = None,
+    format: Format = None,
+) -> DailyRegister | Response:
+    register = reports.daily_register(session, attendance_date, settings, department_id)
+    if format is not None:
+        rows = reports.register_export_rows(register, settings)
+        return export_response(format, reports.REGISTER_COLUMNS, rows, f"register-{attendance_date.isoformat()}")
+    return register
+
+
+@router.get("/attendance/summary", response_model=MonthlySummary, tags=["attendance"], responses=EXPORT_RESPONSES)
+def monthly_summary(
+    session: SessionDep,
+    _reader: ReportReader,
+    year: Annotated[int, Query(ge=2000, le=2100)],
+    month: Annotated[int, Query(ge=1, le=12)],
+    department_id: IdFilter = None,
+    format: Format = None,
+) -> MonthlySummary | Response:
+    summary = reports.monthly_summary(session, year, month, department_id)
+    if format is not None:
+        rows = reports.summary_export_rows(summary)
+        return export_response(format, reports.SUMMARY_COLUMNS, rows, f"summary-{year}-{month:02d}")
+    return summary
+
+
+@router.get("/attendance/{attendance_id}", response_model=AttendanceRead, tags=["attendance"])
+def get_attendance(attendance_id: IdPath, session: SessionDep, _reader: ReportReader) -> AttendanceRead:
+    return AttendanceRead.model_validate(service.get_record(session, attendance_id))
+
+
+@router.patch(
+    "/attendance/{attendance_id}",
+    response_model=AttendanceRead,
+    tags=["attendance"],
+    summary="HR correction (reason required; the original values are kept in the history)",
+)
+def correct_attendance(
+    attendance_id: IdPath, data: AttendanceCorrectionCreate, session: SessionDep, settings: SettingsDep, hr: HrUser
+) -> AttendanceRead:
+    return AttendanceRead.model_validate(service.correct_record(session, attendance_id, data, hr, settings))
+
+
+@router.get("/attendance/{attendance_id}/history", response_model=AttendanceHistory, tags=["attendance"])
+def attendance_history(attendance_id: IdPath, session: SessionDep, _reader: ReportReader) -> AttendanceHistory:
+    record, original, corrections = service.record_history(session, attendance_id)
+    return AttendanceHistory(
+        attendance_id=record.id,
+        original=original,
+        current=AttendanceRead.model_validate(record),
+        corrections=[CorrectionRead.model_validate(c) for c in corrections],
+    )

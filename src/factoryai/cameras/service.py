@@ -10,7 +10,7 @@ from factoryai.cameras import repository
 from factoryai.cameras.models import Camera
 from factoryai.cameras.schemas import CameraCreate, CameraUpdate
 from factoryai.core.clock import utcnow
-from factoryai.core.errors import ConflictError, NotFoundError
+from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from factoryai.core.repository import blocking_references, describe_references
 from factoryai.core.schemas import PageParams
 
@@ -81,4 +81,14 @@ def record_heartbeat(session: Session, camera_id: str) -> Camera:
     camera = get_camera(session, camera_id)
     camera.last_seen_at = utcnow()
     session.flush()
+    return camera
+
+
+def get_camera_for_punch(session: Session, camera_id: str) -> Camera:
+    """The camera named in a punch body: it must exist and be enabled (422 otherwise, naming the field)."""
+    camera = repository.get_camera(session, camera_id)
+    if camera is None:
+        raise ValidationFailedError(f"camera {camera_id!r} does not exist", details={"field": "camera_id"})
+    if not camera.enabled:
+        raise ValidationFailedError(f"camera {camera_id!r} is disabled", details={"field": "camera_id"})
     return camera

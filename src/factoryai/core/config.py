@@ -152,9 +152,23 @@ class IdentitySettings(Section):
     snapshot_retention_days: int = Field(90, ge=1, le=3650, description="Snapshots older than this are deleted.")
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 class AttendanceSettings(Section):
     double_entry_window_hours: float = Field(
         12, gt=0, le=48, description="A check-in within this many hours of the previous one is a duplicate."
+    )
+    future_tolerance_seconds: int = Field(
+        300, ge=0, le=3600, description="Punch timestamps further than this in the future are refused (clock skew)."
+    )
+    max_shift_hours: float = Field(
+        20, gt=1, le=48, description="A check-out closes the latest check-in at most this many hours before it."
+    )
+    weekly_off_days: list[Weekday] = Field(
+        default_factory=lambda: ["sun"],
+        description="Site-local weekdays nobody is marked absent on (the factory's weekly off).",
     )
 
 

@@ -1,0 +1,175 @@
+"""Attendance reports: the daily register and the monthly summary (JSON, and rows for CSV/XLSX)."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from factoryai.attendance import repository
+from factoryai.attendance.models import AttendanceRecord, AttendanceStatus
+from factoryai.attendance.schemas import DailyRegister, MonthlySummary, MonthlySummaryRow, RegisterRow
+from factoryai.attendance.service import shift_rule
+from factoryai.attendance.shifts import occurrence_on
+from factoryai.core.clock import utcnow
+from factoryai.core.config import WEEKDAYS, Settings
+
+EXPORT_LIMIT = 100_000
+RECORD_COLUMNS = (
+    "id",
+    "employee_id",
+    "attendance_date",
+    "status",
+    "check_in (site time)",
+    "check_out (site time)",
+    "grace_period_applied",
+    "is_early_exit",
+    "flagged_for_review",
+    "shift_id",
+)
+REGISTER_COLUMNS = (
+    "employee_id",
+    "employee",
+    "department_id",
+    "shift",
+    "status",
+    "check_in",
+    "check_out",
+    "early_exit",
+)
+SUMMARY_COLUMNS = (
+    "employee_id",
+    "employee",
+    "department_id",
+    "days_present",
+    "days_late",
+    "days_absent",
+    "early_exits",
+    "hours_worked",
+)
+
+
+def _local(value: datetime | None, settings: Settings) -> datetime | None:
+    return value.astimezone(settings.site.tz) if value is not None else None
+
+
+def record_rows(records: list[AttendanceRecord], settings: Settings) -> list[tuple[Any, ...]]:
+    return [
+        (
+            r.id,
+            r.employee_id,
+            r.attendance_date,
+            r.status,
+            _local(r.check_in_time, settings),
+            _local(r.check_out_time, settings),
+            r.grace_period_applied,
+            r.is_early_exit,
+            r.flagged_for_review,
+            r.shift_id,
+        )
+        for r in records
+    ]
+
+
+def daily_register(
+    session: Session, attendance_date: date, settings: Settings, department_id: int | None = None
+) -> DailyRegister:
+    """Every active employee's standing for one date: PRESENT/LATE/ABSENT from their record; without one,
+    NOT_YET while their shift has not ended, OFF on the weekly off day or without a shift, else ABSENT."""
+    now = utcnow()
+    off_day = WEEKDAYS[attendance_date.weekday()] in settings.attendance.weekly_off_days
+    rows = []
+    totals: dict[str, int] = defaultdict(int)
+    for employee, shift, record in repository.register_rows(session, attendance_date, department_id):
+        if record is not None:
+            status = record.status
+        elif shift is None or off_day:
+            status = "OFF"
+        elif occurrence_on(shift_rule(shift), attendance_date, settings.site.tz).end > now:
+            status = "NOT_YET"
+        else:
+            status = AttendanceStatus.ABSENT.value
+        totals[status] += 1
+        rows.append(
+            RegisterRow(
+                employee_id=employee.id,
+                employee_name=employee.name,
+                department_id=employee.department_id,
+                shift_id=shift.id if shift else None,
+                shift_name=shift.shift_name if shift else None,
+                status=status,
+                check_in_time=record.check_in_time if record else None,
+                check_out_time=record.check_out_time if record else None,
+                is_early_exit=bool(record and record.is_early_exit),
+                flagged_for_review=bool(record and record.flagged_for_review),
+            )
+        )
+    return DailyRegister(attendance_date=attendance_date, rows=rows, totals=dict(totals))
+
+
+def register_export_rows(register: DailyRegister, settings: Settings) -> list[tuple[Any, ...]]:
+    return [
+        (
+            r.employee_id,
+            r.employee_name,
+            r.department_id,
+            r.shift_name,
+            r.status,
+            _local(r.check_in_time, settings),
+            _local(r.check_out_time, settings),
+            r.is_early_exit,
+        )
+        for r in register.rows
+    ]
+
+
+def monthly_summary(session: Session, year: int, month: int, department_id: int | None = None) -> MonthlySummary:
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    per_employee: dict[int, dict[str, Any]] = {}
+    for employee, record in repository.month_rows(session, first, last, department_id):
+        row = per_employee.setdefault(
+            employee.id,
+            {
+                "employee_id": employee.id,
+                "employee_name": employee.name,
+                "department_id": employee.department_id,
+                "days_present": 0,
+                "days_late": 0,
+                "days_absent": 0,
+                "early_exits": 0,
+                "seconds": 0.0,
+            },
+        )
+        if record.status == AttendanceStatus.ABSENT:
+            row["days_absent"] += 1
+        else:
+            row["days_present"] += 1
+            row["days_late"] += record.status == AttendanceStatus.LATE
+        row["early_exits"] += record.is_early_exit
+        if record.check_in_time is not None and record.check_out_time is not None:
+            row["seconds"] += (record.check_out_time - record.check_in_time).total_seconds()
+    rows = [
+        MonthlySummaryRow(**{k: v for k, v in r.items() if k != "seconds"}, hours_worked=round(r["seconds"] / 3600, 2))
+        for r in per_employee.values()
+    ]
+    return MonthlySummary(year=year, month=month, rows=rows)
+
+
+def summary_export_rows(summary: MonthlySummary) -> list[tuple[Any, ...]]:
+    return [
+        (
+            r.employee_id,
+            r.employee_name,
+            r.department_id,
+            r.days_present,
+            r.days_late,
+            r.days_absent,
+            r.early_exits,
+            r.hours_worked,
+        )
+        for r in summary.rows
+    ]
