@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -68,6 +69,9 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on (default: server.host).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default: server.port).")] = None,
     migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate", help="Apply migrations first.")] = True,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="API worker processes (PostgreSQL only; SQLite serves from one).")
+    ] = 1,
 ) -> None:
     """Run the API (and, as they land, the camera pipeline and scheduler) in one process."""
     import uvicorn
@@ -83,11 +87,16 @@ def serve(
         engine = _engine(settings)
         migrate.upgrade(engine)
         engine.dispose()
+    if workers > 1 and settings.database.is_sqlite:
+        raise _fail("--workers > 1 needs PostgreSQL: SQLite is the single-process embedded default")
+    if ctx.obj:
+        os.environ["FACTORYAI_CONFIG"] = str(ctx.obj)  # worker processes load the same file
     try:
         uvicorn.run(
-            create_app(settings),
+            create_app(settings) if workers == 1 else "factoryai.api.asgi:app",
             host=host or settings.server.host,
             port=port or settings.server.port,
+            workers=workers,
             log_config=None,  # keep our handlers (request ids, JSON)
             proxy_headers=settings.server.trust_forwarded_for,
         )
