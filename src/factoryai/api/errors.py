@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from factoryai.core.errors import AppError, error_body
@@ -74,6 +74,12 @@ async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(409, "conflict", "the request conflicts with existing data")
 
 
+async def _data_error(_request: Request, exc: Exception) -> JSONResponse:
+    # Schemas bound what they can; this catches what only the database knows (e.g. a NUL in a query string).
+    log.warning("data error reached the handler: %s", getattr(exc, "orig", exc))
+    return error_response(422, "validation_error", "a value was refused by the database (out of range or invalid)")
+
+
 async def _operational_error(_request: Request, exc: Exception) -> JSONResponse:
     log.error("database unavailable: %s", getattr(exc, "orig", exc))
     return error_response(503, "database_unavailable", "the database is not reachable; try again shortly")
@@ -89,5 +95,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(OperationalError, _operational_error)
     app.add_exception_handler(Exception, _unhandled)
