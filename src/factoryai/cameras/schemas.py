@@ -24,6 +24,10 @@ def _check_source(url: str) -> str:
         raise ValueError(f"scheme must be one of {', '.join(SOURCE_SCHEMES)} (e.g. rtsp://host:554/stream)")
     if parts.scheme.lower() in ("rtsp", "rtsps", "http", "https") and not parts.hostname:
         raise ValueError("the URL has no host")
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when asked
+    except ValueError:
+        raise ValueError("the URL's port is not a number between 0 and 65535") from None
     if any(ch in url for ch in "\r\n\t\x00 "):
         raise ValueError("the URL contains spaces or control characters")
     return url
@@ -34,15 +38,27 @@ SourceUrl = Annotated[
 ]
 
 
+MASK = "***"
+
+
 def mask_credentials(url: str) -> str:
     """rtsp://user:secret@host/... → rtsp://user:***@host/... (the password never leaves the server)."""
     parts = urlsplit(url)
-    if parts.password is None:
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if not at or ":" not in userinfo:
         return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:{MASK}@{host}"))
+
+
+def keep_stored_password(new_url: str, stored_url: str) -> str:
+    """A client that edits a camera sends back the masked URL it was shown: keep the real password then."""
+    new, old = urlsplit(new_url), urlsplit(stored_url)
+    if new.password != MASK or old.password is None:
+        return new_url
+    userinfo, _, host = new.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(new._replace(netloc=f"{user}:{old.password}@{host}"))
 
 
 class CameraSettings(InputModel):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from factoryai.cameras import repository
 from factoryai.cameras.models import Camera
-from factoryai.cameras.schemas import CameraCreate, CameraUpdate
+from factoryai.cameras.schemas import CameraCreate, CameraUpdate, keep_stored_password
 from factoryai.core.clock import utcnow
 from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from factoryai.core.repository import blocking_references, describe_references
@@ -56,6 +56,8 @@ def update_camera(session: Session, camera_id: str, data: CameraUpdate) -> Camer
     changes = data.changes()
     if "settings" in changes:
         changes["settings"] = data.settings.model_dump() if data.settings else {}
+    if "source_url" in changes:
+        changes["source_url"] = keep_stored_password(changes["source_url"], camera.source_url)
     if "role" in changes:
         changes["role"] = data.role.value if data.role else camera.role
     for field, value in changes.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from factoryai.core.schemas import PageParams
@@ -29,16 +29,21 @@ def blocking_references(session: Session, model: type[Any], pk: Any) -> dict[str
 
     Read from the metadata, so a new table that references employees or cameras is covered without
     touching the delete code; services turn the result into a 409 that says what is in the way.
+    A row that points at the target through several columns (check-in and check-out camera) counts once.
     """
     target = model.__table__
     counts: dict[str, int] = {}
     for table in target.metadata.sorted_tables:
-        for fk in table.foreign_keys:
-            if fk.column.table is not target or (fk.ondelete or "RESTRICT").upper() not in ("RESTRICT", "NO ACTION"):
-                continue
-            n = session.scalar(select(func.count()).select_from(table).where(fk.parent == pk)) or 0
-            if n:
-                counts[table.name] = counts.get(table.name, 0) + n
+        columns = [
+            fk.parent
+            for fk in table.foreign_keys
+            if fk.column.table is target and (fk.ondelete or "RESTRICT").upper() in ("RESTRICT", "NO ACTION")
+        ]
+        if not columns:
+            continue
+        n = session.scalar(select(func.count()).select_from(table).where(or_(*(c == pk for c in columns)))) or 0
+        if n:
+            counts[table.name] = n
     return counts
 
 
