@@ -77,31 +77,35 @@ def serve(
     import uvicorn
 
     from factoryai.accounts.service import StartupRefusedError
-    from factoryai.api.app import SchemaOutdatedError, create_app
+    from factoryai.api.app import SchemaOutdatedError, create_app, prepare_database
     from factoryai.core import migrate
     from factoryai.core.logging import configure_logging
 
     settings = _settings(ctx)
     configure_logging(settings.logging)
-    if migrate_first:
-        engine = _engine(settings)
-        migrate.upgrade(engine)
+    engine = _engine(settings)
+    try:
+        if migrate_first:
+            migrate.upgrade(engine)
+        prepare_database(engine, settings)
+    except (StartupRefusedError, SchemaOutdatedError) as exc:
+        raise _fail(f"refusing to start: {exc}") from None
+    except Exception as exc:
+        raise _fail(f"cannot start: {exc.__class__.__name__}: {exc}") from None
+    finally:
         engine.dispose()
     if workers > 1 and settings.database.is_sqlite:
         raise _fail("--workers > 1 needs PostgreSQL: SQLite is the single-process embedded default")
     if ctx.obj:
         os.environ["FACTORYAI_CONFIG"] = str(ctx.obj)  # worker processes load the same file
-    try:
-        uvicorn.run(
-            create_app(settings) if workers == 1 else "factoryai.api.asgi:app",
-            host=host or settings.server.host,
-            port=port or settings.server.port,
-            workers=workers,
-            log_config=None,  # keep our handlers (request ids, JSON)
-            proxy_headers=settings.server.trust_forwarded_for,
-        )
-    except (StartupRefusedError, SchemaOutdatedError) as exc:
-        raise _fail(f"refusing to start: {exc}") from None
+    uvicorn.run(
+        create_app(settings) if workers == 1 else "factoryai.api.asgi:app",
+        host=host or settings.server.host,
+        port=port or settings.server.port,
+        workers=workers,
+        log_config=None,  # keep our handlers (request ids, JSON)
+        proxy_headers=settings.server.trust_forwarded_for,
+    )
 
 
 @db_app.command("upgrade")

@@ -11,11 +11,11 @@ from fastapi.security import OAuth2PasswordRequestForm
 from factoryai.accounts import service
 from factoryai.accounts.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, Token, UserCreate, UserRead, UserUpdate
 from factoryai.accounts.throttle import LoginThrottle
-from factoryai.api.deps import AdminUser, CurrentUser, SessionDep, SettingsDep, client_key
+from factoryai.api.deps import API_V1, AdminUser, CurrentUser, SessionDep, SettingsDep, client_key
 from factoryai.api.errors import error_response
 from factoryai.core.schemas import IdPath, Page, PageDep, to_page
 
-router = APIRouter()
+router = APIRouter(prefix=API_V1)
 
 
 @router.post(

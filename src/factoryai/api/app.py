@@ -16,7 +16,7 @@ from factoryai import __version__
 from factoryai.accounts import service as accounts
 from factoryai.accounts.router import router as accounts_router
 from factoryai.accounts.throttle import LoginThrottle
-from factoryai.api.errors import install_error_handlers
+from factoryai.api.errors import ERROR_RESPONSES, install_error_handlers
 from factoryai.api.health import router as health_router
 from factoryai.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from factoryai.attendance.router import router as attendance_router
@@ -28,11 +28,28 @@ from factoryai.organization.router import router as organization_router
 from factoryai.system.router import router as system_router
 
 log = logging.getLogger(__name__)
-API_PREFIX = "/api/v1"
 
 
 class SchemaOutdatedError(Exception):
     pass
+
+
+def prepare_database(engine: Engine, settings: Settings) -> None:
+    """Start-up checks and first-start data, before anything is served; idempotent.
+
+    Raises SchemaOutdatedError or StartupRefusedError with a message for the operator. `factoryai serve` calls
+    it before starting uvicorn so a refusal is one clear line, not a traceback from inside the server.
+    """
+    if migrate.pending_revisions(engine):
+        raise SchemaOutdatedError("the database schema is not up to date: run 'factoryai db upgrade'")
+    with unit_of_work(create_session_factory(engine)) as session:
+        generated = accounts.bootstrap_admin(session, settings)
+    if generated:
+        log.warning(
+            "first start: user 'admin' created with password %r; change it after logging in "
+            "(set FACTORYAI_AUTH__BOOTSTRAP_ADMIN_PASSWORD to choose it)",
+            generated,
+        )
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
@@ -43,17 +60,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         own_engine = engine is None
         db_engine = engine or create_db_engine(settings.database)
         try:
-            if migrate.pending_revisions(db_engine):
-                raise SchemaOutdatedError("the database schema is not up to date: run 'factoryai db upgrade'")
+            prepare_database(db_engine, settings)
             session_factory = create_session_factory(db_engine)
-            with unit_of_work(session_factory) as session:
-                generated = accounts.bootstrap_admin(session, settings)
-            if generated:
-                log.warning(
-                    "first start: user 'admin' created with password %r; change it after logging in "
-                    "(set FACTORYAI_AUTH__BOOTSTRAP_ADMIN_PASSWORD to choose it)",
-                    generated,
-                )
             app.state.engine = db_engine
             app.state.session_factory = session_factory
             app.state.login_throttle = LoginThrottle(settings.auth)
@@ -68,11 +76,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         version=__version__,
         description="Face attendance, vehicle gate, occupancy and live video for one factory site.",
         lifespan=lifespan,
+        responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
     install_error_handlers(app)
     for router in (accounts_router, organization_router, attendance_router, cameras_router, system_router):
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router)
     app.include_router(health_router)
 
     @app.get("/", include_in_schema=False)

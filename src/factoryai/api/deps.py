@@ -16,6 +16,9 @@ from factoryai.core.auth import API_KEY_PREFIX
 from factoryai.core.config import Settings
 from factoryai.core.errors import ForbiddenError, UnauthorizedError
 
+# Routers carry the prefix themselves, so the route a request matched (metrics labels, logs) has the full path.
+API_V1 = "/api/v1"
+
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -29,6 +30,30 @@ _HTTP_CODES = {
     422: "validation_error",
     429: "too_many_requests",
     503: "service_unavailable",
+}
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. not_found, validation_error.")
+    message: str = Field(description="What went wrong, for a person.")
+    details: Any = Field(None, description="Extra facts: the invalid fields, what blocks a delete, ...")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+# Documented on every route, so clients generated from /openapi.json read errors in their real shape.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": description}
+    for status, description in {
+        401: "Not authenticated",
+        403: "Not allowed for this role or key",
+        404: "Not found",
+        409: "Conflicts with existing data",
+        413: "Request body too large",
+        422: "Invalid request",
+    }.items()
 }
 
 
@@ -64,7 +89,8 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
 async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-    return error_response(exc.status_code, code, message, None, getattr(exc, "headers", None))
+    details = getattr(exc, "details", None)
+    return error_response(exc.status_code, code, message, details, getattr(exc, "headers", None))
 
 
 async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -16,6 +16,7 @@ from factoryai.core.logging import request_id_var
 from factoryai.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 access_log = logging.getLogger("factoryai.access")
+log = logging.getLogger(__name__)
 _SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
@@ -26,6 +27,15 @@ def _incoming_request_id(scope: Scope) -> str:
             if candidate and set(candidate) <= _SAFE_ID:  # never echo arbitrary bytes into logs/headers
                 return candidate
     return uuid.uuid4().hex
+
+
+class _TooLarge(HTTPException):
+    """A streamed body went over the limit. An HTTPException, because FastAPI's body parsing re-raises those
+    (anything else becomes a 400); the app's handler renders it in the one error shape, details included."""
+
+    def __init__(self, message: str, max_bytes: int) -> None:
+        super().__init__(413, detail=message)
+        self.details = {"max_bytes": max_bytes}
 
 
 class RequestContextMiddleware:
@@ -42,17 +52,33 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
+        response_started = False
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, response_started = message["status"], True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except Exception:
+            # Unhandled: log it while the request id is still set and answer here, so the 500 carries
+            # X-Request-ID and the client's report can be matched to this log line.
+            log.exception("unhandled error in %s %s", scope["method"], scope["path"])
+            if response_started:
+                raise
+            body = json.dumps(error_body("internal_error", "an internal error occurred; it has been logged")).encode()
+            await send_wrapper(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                }
+            )
+            await send_wrapper({"type": "http.response.body", "body": body})
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
@@ -103,7 +129,7 @@ class BodySizeLimitMiddleware:
                 if received > self.max_bytes:
                     # FastAPI re-raises HTTPException from body parsing (anything else becomes a 400),
                     # so the app's handler renders it in the one error shape.
-                    raise HTTPException(413, detail=self._message())
+                    raise _TooLarge(self._message(), self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -114,13 +140,21 @@ class BodySizeLimitMiddleware:
 
         try:
             await self.app(scope, counting_receive, tracking_send)
-        except HTTPException as exc:
-            if exc.status_code != 413 or response_started:
+        except _TooLarge:
+            if response_started:
                 raise
             await self._reject(send)
 
     def _message(self) -> str:
-        return f"request body exceeds the {self.max_bytes / (1024 * 1024):.1f} MB limit"
+        size = self.max_bytes
+        limit = (
+            f"{size / 1048576:.1f} MB"
+            if size >= 1048576
+            else f"{size / 1024:.1f} KB"
+            if size >= 1024
+            else f"{size} bytes"
+        )
+        return f"request body exceeds the {limit} limit ({size} bytes)"
 
     async def _reject(self, send: Send) -> None:
         await _send_error(send, 413, "payload_too_large", self._message(), {"max_bytes": self.max_bytes})

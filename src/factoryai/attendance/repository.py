@@ -114,7 +114,7 @@ def employees_missing_record(session: Session, attendance_date: date) -> Sequenc
         .where(Employee.is_active.is_(True), Shift.is_active.is_(True), ~has_record.exists())
         .order_by(Employee.id)
     )
-    return session.execute(query).tuples().all()
+    return session.execute(query).all()  # type: ignore[return-value]
 
 
 def register_rows(
@@ -131,7 +131,7 @@ def register_rows(
     )
     if department_id is not None:
         query = query.where(Employee.department_id == department_id)
-    return session.execute(query).tuples().all()
+    return session.execute(query).all()  # type: ignore[return-value]
 
 
 def month_rows(
@@ -145,7 +145,7 @@ def month_rows(
     )
     if department_id is not None:
         query = query.where(Employee.department_id == department_id)
-    return session.execute(query).tuples().all()
+    return session.execute(query).all()  # type: ignore[return-value]
 
 
 def corrections_for(session: Session, record_id: int) -> Sequence[AttendanceCorrection]:

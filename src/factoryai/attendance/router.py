@@ -8,7 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
 from factoryai.accounts.models import ApiKeyScope, Role
-from factoryai.api.deps import CurrentUser, HrUser, Principal, SessionDep, SettingsDep, require_role, require_scope
+from factoryai.api.deps import (
+    API_V1,
+    CurrentUser,
+    HrUser,
+    Principal,
+    SessionDep,
+    SettingsDep,
+    require_role,
+    require_scope,
+)
 from factoryai.attendance import reports, service
 from factoryai.attendance.models import AttendanceStatus
 from factoryai.attendance.schemas import (
@@ -29,7 +38,7 @@ from factoryai.core.errors import ValidationFailedError
 from factoryai.core.exports import ExportFormat, export_response
 from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, to_page
 
-router = APIRouter()
+router = APIRouter(prefix=API_V1)
 # Devices post punches with an ingest key; HR and the gate guard may punch by hand.
 PunchCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST, Role.HR, Role.SECURITY))]
 ReportReader = Annotated[object, Depends(require_role(Role.HR, Role.VIEWER))]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -26,6 +27,7 @@ from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     YamlConfigSettingsSource,
 )
 from sqlalchemy.engine import make_url
@@ -257,6 +259,10 @@ def load_settings(config_file: Path | str | None = None, **overrides: Any) -> Se
         return Settings(**overrides)
     except ValidationError as exc:
         raise ConfigError(format_validation_error(exc)) from None
+    except (SettingsError, yaml.YAMLError, ValueError) as exc:
+        # Unparseable YAML, a YAML file that is not a mapping, a section env var that is not JSON.
+        source = f"config file {path}" if path else "environment"
+        raise ConfigError(f"invalid configuration in the {source}: {exc}") from None
     finally:
         _yaml_file.reset(token)
 

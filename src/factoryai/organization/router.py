@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from factoryai.api.deps import CurrentUser, HrUser, SessionDep
+from factoryai.api.deps import API_V1, CurrentUser, HrUser, SessionDep
 from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, SearchQuery, to_page
 from factoryai.organization import service
 from factoryai.organization.schemas import (
@@ -16,7 +16,7 @@ from factoryai.organization.schemas import (
     EmployeeUpdate,
 )
 
-router = APIRouter()
+router = APIRouter(prefix=API_V1)
 
 
 @router.get("/departments", response_model=Page[DepartmentRead], tags=["departments"])

@@ -6,12 +6,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from factoryai.api.deps import AdminUser, SessionDep
+from factoryai.api.deps import API_V1, AdminUser, SessionDep
 from factoryai.core.schemas import Page, PageDep, to_page
 from factoryai.system import service
 from factoryai.system.schemas import SystemLogRead
 
-router = APIRouter(tags=["system"])
+router = APIRouter(prefix=API_V1, tags=["system"])
 
 
 @router.get("/system/logs", response_model=Page[SystemLogRead], summary="Maintenance and audit events")
