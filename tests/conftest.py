@@ -136,7 +136,11 @@ def client(app: Any) -> Iterator[TestClient]:
 
 @pytest.fixture
 def session(clean_db: Engine) -> Iterator[Session]:
-    """A session for arranging data directly; commit what the API must see."""
+    """A session for arranging data directly; commit what the API must see.
+
+    End its transaction (commit or rollback) before calling the API: on SQLite every transaction takes the
+    write lock (BEGIN IMMEDIATE), so an open one makes the API wait and finally answer 503.
+    """
     with create_session_factory(clean_db)() as s:
         yield s
 
