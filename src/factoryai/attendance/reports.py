@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 from factoryai.attendance import repository
 from factoryai.attendance.models import AttendanceRecord, AttendanceStatus
 from factoryai.attendance.schemas import DailyRegister, MonthlySummary, MonthlySummaryRow, RegisterRow
-from factoryai.attendance.service import shift_rule
-from factoryai.attendance.shifts import occurrence_on
+from factoryai.attendance.service import is_expected_at_work
 from factoryai.core.clock import utcnow
-from factoryai.core.config import WEEKDAYS, Settings
+from factoryai.core.config import Settings
+from factoryai.organization.models import Employee
+
+_FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 EXPORT_LIMIT = 100_000
 RECORD_COLUMNS = (
@@ -78,20 +80,20 @@ def daily_register(
     session: Session, attendance_date: date, settings: Settings, department_id: int | None = None
 ) -> DailyRegister:
     """Every active employee's standing for one date: PRESENT/LATE/ABSENT from their record; without one,
-    NOT_YET while their shift has not ended, OFF on the weekly off day or without a shift, else ABSENT."""
+    ABSENT exactly when the mark-absent run would mark them, NOT_YET while their shift has not ended, else OFF
+    (weekly off, no active shift, not yet on the books)."""
     now = utcnow()
-    off_day = WEEKDAYS[attendance_date.weekday()] in settings.attendance.weekly_off_days
     rows = []
     totals: dict[str, int] = defaultdict(int)
     for employee, shift, record in repository.register_rows(session, attendance_date, department_id):
         if record is not None:
             status = record.status
-        elif shift is None or off_day:
-            status = "OFF"
-        elif occurrence_on(shift_rule(shift), attendance_date, settings.site.tz).end > now:
-            status = "NOT_YET"
-        else:
+        elif is_expected_at_work(employee, shift, attendance_date, settings, now):
             status = AttendanceStatus.ABSENT.value
+        elif shift is not None and is_expected_at_work(employee, shift, attendance_date, settings, _FAR_FUTURE):
+            status = "NOT_YET"  # would be expected once the run is over
+        else:
+            status = "OFF"
         totals[status] += 1
         rows.append(
             RegisterRow(
@@ -126,24 +128,26 @@ def register_export_rows(register: DailyRegister, settings: Settings) -> list[tu
     ]
 
 
+def _empty_summary(employee: Employee) -> dict[str, Any]:
+    return {
+        "employee_id": employee.id,
+        "employee_name": employee.name,
+        "department_id": employee.department_id,
+        "days_present": 0,
+        "days_late": 0,
+        "days_absent": 0,
+        "early_exits": 0,
+        "seconds": 0.0,
+    }
+
+
 def monthly_summary(session: Session, year: int, month: int, department_id: int | None = None) -> MonthlySummary:
+    """Per employee: every active one (zeros included) and anyone with records that month."""
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
-    per_employee: dict[int, dict[str, Any]] = {}
+    per_employee = {e.id: _empty_summary(e) for e in repository.employees_for_report(session, department_id)}
     for employee, record in repository.month_rows(session, first, last, department_id):
-        row = per_employee.setdefault(
-            employee.id,
-            {
-                "employee_id": employee.id,
-                "employee_name": employee.name,
-                "department_id": employee.department_id,
-                "days_present": 0,
-                "days_late": 0,
-                "days_absent": 0,
-                "early_exits": 0,
-                "seconds": 0.0,
-            },
-        )
+        row = per_employee.setdefault(employee.id, _empty_summary(employee))
         if record.status == AttendanceStatus.ABSENT:
             row["days_absent"] += 1
         else:
@@ -152,9 +156,10 @@ def monthly_summary(session: Session, year: int, month: int, department_id: int 
         row["early_exits"] += record.is_early_exit
         if record.check_in_time is not None and record.check_out_time is not None:
             row["seconds"] += (record.check_out_time - record.check_in_time).total_seconds()
+    ordered = sorted(per_employee.values(), key=lambda r: (r["employee_name"], r["employee_id"]))
     rows = [
         MonthlySummaryRow(**{k: v for k, v in r.items() if k != "seconds"}, hours_worked=round(r["seconds"] / 3600, 2))
-        for r in per_employee.values()
+        for r in ordered
     ]
     return MonthlySummary(year=year, month=month, rows=rows)
 

@@ -56,14 +56,13 @@ def check_ins_between(
     ).all()
 
 
-def latest_check_in(
-    session: Session, employee_id: int, not_after: datetime, after: datetime
-) -> AttendanceRecord | None:
+def latest_check_in(session: Session, employee_id: int, before: datetime, after: datetime) -> AttendanceRecord | None:
+    """The employee's latest check-in strictly inside (after, before)."""
     return session.scalar(
         select(AttendanceRecord)
         .where(
             AttendanceRecord.employee_id == employee_id,
-            AttendanceRecord.check_in_time <= not_after,
+            AttendanceRecord.check_in_time < before,
             AttendanceRecord.check_in_time > after,
         )
         .order_by(AttendanceRecord.check_in_time.desc())
@@ -132,6 +131,13 @@ def register_rows(
     if department_id is not None:
         query = query.where(Employee.department_id == department_id)
     return session.execute(query).all()  # type: ignore[return-value]
+
+
+def employees_for_report(session: Session, department_id: int | None) -> Sequence[Employee]:
+    query = select(Employee).where(Employee.is_active.is_(True)).order_by(Employee.name, Employee.id)
+    if department_id is not None:
+        query = query.where(Employee.department_id == department_id)
+    return session.scalars(query).all()
 
 
 def month_rows(

@@ -240,7 +240,7 @@ def _check_out(
 ) -> PunchResult:
     _punching_employee(session, employee_id)
     since = at - timedelta(hours=settings.attendance.max_shift_hours)
-    record = repository.latest_check_in(session, employee_id, not_after=at, after=since)
+    record = repository.latest_check_in(session, employee_id, before=at, after=since)
     if record is None:
         raise ConflictError(
             f"employee {employee_id} has no check-in in the {settings.attendance.max_shift_hours:g} hours "
@@ -347,6 +347,18 @@ def record_history(
     return record, original, corrections
 
 
+def is_expected_at_work(
+    employee: Employee, shift: Shift | None, attendance_date: date, settings: Settings, now: datetime
+) -> bool:
+    """Whether missing that day's check-in makes the employee absent: an active employee on an active shift,
+    a working day, and the shift run is over. (The spec's employee has no hire date, so HR may back-fill.)"""
+    if not employee.is_active or shift is None or not shift.is_active:
+        return False
+    if WEEKDAYS[attendance_date.weekday()] in settings.attendance.weekly_off_days:
+        return False
+    return occurrence_on(shift_rule(shift), attendance_date, settings.site.tz).end <= now
+
+
 def mark_absent(session: Session, attendance_date: date, settings: Settings, now: datetime | None = None) -> AbsenceRun:
     """Write ABSENT for active employees whose shift run on that date has ended without a check-in.
 
@@ -359,8 +371,8 @@ def mark_absent(session: Session, attendance_date: date, settings: Settings, now
         return AbsenceRun(attendance_date=attendance_date, marked_absent=0, skipped_reason=f"weekly off ({weekday})")
     marked = 0
     for employee, shift in repository.employees_missing_record(session, attendance_date):
-        if occurrence_on(shift_rule(shift), attendance_date, settings.site.tz).end > now:
-            continue  # the shift is still running (or has not started): not absent yet
+        if not is_expected_at_work(employee, shift, attendance_date, settings, now):
+            continue
         try:
             with session.begin_nested():
                 session.add(
