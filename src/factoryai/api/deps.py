@@ -14,6 +14,7 @@ from factoryai.accounts import service as accounts
 from factoryai.accounts.models import ApiKey, ApiKeyScope, Role, User
 from factoryai.core.auth import API_KEY_PREFIX
 from factoryai.core.config import Settings
+from factoryai.core.db import unit_of_work
 from factoryai.core.errors import ForbiddenError, UnauthorizedError
 
 # Routers carry the prefix themselves, so the route a request matched (metrics labels, logs) has the full path.
@@ -26,15 +27,8 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """The request's one unit of work: commit when the endpoint succeeds, roll back when it raises."""
-    session = request.app.state.session_factory()
-    try:
+    with unit_of_work(request.app.state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -33,7 +33,7 @@ from factoryai.cameras.models import CameraRole
 from factoryai.core.clock import utcnow
 from factoryai.core.config import WEEKDAYS, Settings
 from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
-from factoryai.core.repository import blocking_references, describe_references
+from factoryai.core.repository import delete_unless_referenced
 from factoryai.core.schemas import PageParams
 from factoryai.identity import service as identity
 from factoryai.organization import service as organization
@@ -85,15 +85,14 @@ def update_shift(session: Session, shift_id: int, data: ShiftUpdate) -> Shift:
 
 def delete_shift(session: Session, shift_id: int) -> None:
     shift = get_shift(session, shift_id)
-    refs = blocking_references(session, Shift, shift.id)
-    if refs:
-        raise ConflictError(
-            f"shift {shift.shift_name!r} is still used by {describe_references(refs)}; "
-            "reassign them or deactivate the shift (is_active=false)",
-            details={"references": refs},
-        )
-    session.delete(shift)
-    session.flush()
+    delete_unless_referenced(
+        session,
+        shift,
+        lambda refs: (
+            f"shift {shift.shift_name!r} is still used by {refs}; "
+            "reassign them or deactivate the shift (is_active=false)"
+        ),
+    )
 
 
 # --- punches (spec Module 3) ---------------------------------------------------------------------------------

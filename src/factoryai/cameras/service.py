@@ -11,7 +11,7 @@ from factoryai.cameras.models import Camera
 from factoryai.cameras.schemas import CameraCreate, CameraUpdate, keep_stored_password
 from factoryai.core.clock import utcnow
 from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
-from factoryai.core.repository import blocking_references, describe_references
+from factoryai.core.repository import delete_unless_referenced
 from factoryai.core.schemas import PageParams
 
 
@@ -68,15 +68,11 @@ def update_camera(session: Session, camera_id: str, data: CameraUpdate) -> Camer
 
 def delete_camera(session: Session, camera_id: str) -> None:
     camera = get_camera(session, camera_id)
-    refs = blocking_references(session, Camera, camera.id)
-    if refs:
-        raise ConflictError(
-            f"camera {camera.id!r} has history ({describe_references(refs)}) that must be kept; "
-            "disable it instead (enabled=false)",
-            details={"references": refs},
-        )
-    session.delete(camera)
-    session.flush()
+    delete_unless_referenced(
+        session,
+        camera,
+        lambda refs: f"camera {camera.id!r} has history ({refs}) that must be kept; disable it instead (enabled=false)",
+    )
 
 
 def record_heartbeat(session: Session, camera_id: str) -> Camera:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
+from factoryai.core.errors import ConflictError
 from factoryai.core.schemas import PageParams
 
 M = TypeVar("M")
@@ -55,3 +56,16 @@ def contains_pattern(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere, with the user's % and _ taken literally (escape '\\')."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def delete_unless_referenced(session: Session, row: Any, message: Callable[[str], str]) -> None:
+    """Delete a row, or raise 409 when RESTRICT references would block it.
+
+    ``message`` gets the description of what is in the way ("3 employee rows") and returns the sentence a
+    person reads, including what to do instead (deactivate, move them first, ...).
+    """
+    refs = blocking_references(session, type(row), inspect(row).identity[0])
+    if refs:
+        raise ConflictError(message(describe_references(refs)), details={"references": refs})
+    session.delete(row)
+    session.flush()

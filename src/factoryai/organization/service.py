@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from factoryai.attendance import service as attendance
 from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
-from factoryai.core.repository import blocking_references, describe_references
+from factoryai.core.repository import delete_unless_referenced
 from factoryai.core.schemas import PageParams
 from factoryai.organization import repository
 from factoryai.organization.models import Department, Employee
@@ -53,14 +53,11 @@ def update_department(session: Session, department_id: int, data: DepartmentUpda
 
 def delete_department(session: Session, department_id: int) -> None:
     department = get_department(session, department_id)
-    refs = blocking_references(session, Department, department.id)
-    if refs:
-        raise ConflictError(
-            f"department {department.name!r} is still used by {describe_references(refs)}; move them first",
-            details={"references": refs},
-        )
-    session.delete(department)
-    session.flush()
+    delete_unless_referenced(
+        session,
+        department,
+        lambda refs: f"department {department.name!r} is still used by {refs}; move them first",
+    )
 
 
 def get_employee(session: Session, employee_id: int) -> Employee:
@@ -121,15 +118,14 @@ def update_employee(session: Session, employee_id: int, data: EmployeeUpdate) ->
 
 def delete_employee(session: Session, employee_id: int) -> None:
     employee = get_employee(session, employee_id)
-    refs = blocking_references(session, Employee, employee.id)
-    if refs:
-        raise ConflictError(
-            f"employee {employee.id} has history ({describe_references(refs)}) that must be kept; "
-            "deactivate the employee instead (is_active=false)",
-            details={"references": refs},
-        )
-    session.delete(employee)
-    session.flush()
+    delete_unless_referenced(
+        session,
+        employee,
+        lambda refs: (
+            f"employee {employee.id} has history ({refs}) that must be kept; "
+            "deactivate the employee instead (is_active=false)"
+        ),
+    )
 
 
 def get_employee_for_update(session: Session, employee_id: int) -> Employee:
