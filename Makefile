@@ -8,11 +8,12 @@ ADMIN_PASSWORD ?= factoryai-demo
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format services lock clean help
+.PHONY: install run test test-fast lint format services bench lock clean help
 
 help:
 	@echo "make run    - install what is missing, migrate, seed demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test   - install test needs, start PostgreSQL if needed, lint, run the whole suite"
+	@echo "make bench  - benchmarks with their baselines (docs/benchmarks.md)"
 	@echo "make lint / format / lock / clean"
 
 install: $(STAMP)
@@ -48,6 +49,10 @@ test: install services lint
 # Developer loop: SQLite only, stop at the first failure.
 test-fast: install
 	FACTORYAI_TEST_BACKENDS=sqlite $(BIN)/pytest -x -q
+
+# Benchmarks (not tests): each prints our figure beside a naive baseline from the same run. See docs/benchmarks.md.
+bench: install services
+	$(BIN)/python bench/checkin_throughput.py
 
 # Re-pin every dependency after editing pyproject.toml (needs network; commit the result).
 lock:
