@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
@@ -156,14 +159,60 @@ def create_api_key(session: Session, data: ApiKeyCreate, created_by: User | None
     return key, plaintext
 
 
-def resolve_api_key(session: Session, plaintext: str) -> ApiKey:
-    key = repository.get_api_key_by_hash(session, auth.hash_api_key(plaintext))
+@dataclass(frozen=True)
+class DeviceKey:
+    """What a request needs to know about the API key that sent it."""
+
+    id: int
+    name: str
+    scopes: tuple[str, ...]
+
+
+class _DeviceKeyCache:
+    """Valid keys seen in the last few seconds, so a camera posting several punches a second does not cost a
+    key look-up each time. A revocation takes effect at once in this process and within the TTL in others."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, DeviceKey]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key_hash: str) -> DeviceKey | None:
+        with self._lock:
+            entry = self._entries.get(key_hash)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, key_hash: str, key: DeviceKey, ttl: float) -> None:
+        if ttl <= 0:
+            return
+        with self._lock:
+            if len(self._entries) > 10_000:  # a flood of distinct valid keys is not a thing; stay bounded anyway
+                self._entries.clear()
+            self._entries[key_hash] = (time.monotonic() + ttl, key)
+
+    def forget(self, key_id: int) -> None:
+        with self._lock:
+            self._entries = {h: e for h, e in self._entries.items() if e[1].id != key_id}
+
+
+_device_keys = _DeviceKeyCache()
+
+
+def resolve_api_key(session: Session, plaintext: str, cache_seconds: float = 0) -> DeviceKey:
+    key_hash = auth.hash_api_key(plaintext)
+    cached = _device_keys.get(key_hash)
+    if cached is not None:
+        return cached
+    key = repository.get_api_key_by_hash(session, key_hash)
     if key is None or key.revoked_at is not None:
         raise UnauthorizedError("API key is not valid or has been revoked")
     now = utcnow()
     if key.last_used_at is None or now - key.last_used_at > _API_KEY_TOUCH_INTERVAL:
         key.last_used_at = now  # coarse, so a busy device doesn't write on every request
-    return key
+    device = DeviceKey(id=key.id, name=key.name, scopes=tuple(key.scopes))
+    _device_keys.put(key_hash, device, cache_seconds)
+    return device
 
 
 def list_api_keys(session: Session, page: PageParams) -> tuple[Sequence[ApiKey], int]:
@@ -177,4 +226,5 @@ def revoke_api_key(session: Session, key_id: int) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.flush()
+    _device_keys.forget(key.id)
     return key

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from factoryai.accounts import service as accounts
-from factoryai.accounts.models import ApiKey, ApiKeyScope, Role, User
+from factoryai.accounts.models import ApiKeyScope, Role, User
+from factoryai.accounts.service import DeviceKey
 from factoryai.core.auth import API_KEY_PREFIX
 from factoryai.core.config import Settings
 from factoryai.core.db import unit_of_work
@@ -21,7 +22,7 @@ from factoryai.core.errors import ForbiddenError, UnauthorizedError
 API_V1 = "/api/v1"
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:  # async: no thread hop for a lookup
     return request.app.state.settings
 
 
@@ -42,7 +43,7 @@ api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="D
 @dataclass(frozen=True)
 class Principal:
     user: User | None = None
-    api_key: ApiKey | None = None
+    api_key: DeviceKey | None = None
 
 
 def get_principal(
@@ -55,7 +56,7 @@ def get_principal(
     if api_key is None and token is not None and token.startswith(API_KEY_PREFIX):
         api_key, token = token, None
     if api_key is not None:
-        return Principal(api_key=accounts.resolve_api_key(session, api_key))
+        return Principal(api_key=accounts.resolve_api_key(session, api_key, settings.auth.api_key_cache_seconds))
     if token is not None:
         return Principal(user=accounts.user_from_token(session, token, settings))
     raise UnauthorizedError(
@@ -66,10 +67,10 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_role(*roles: Role) -> Callable[[Principal], User]:
+def require_role(*roles: Role) -> Callable[[Principal], Coroutine[Any, Any, User]]:
     """A logged-in user with one of these roles (admin always passes; no roles means any user)."""
 
-    def dependency(principal: PrincipalDep) -> User:
+    async def dependency(principal: PrincipalDep) -> User:
         user = principal.user
         if user is None:
             raise ForbiddenError("API keys may only call device ingest endpoints; log in as a user")
@@ -81,10 +82,10 @@ def require_role(*roles: Role) -> Callable[[Principal], User]:
     return dependency
 
 
-def require_scope(scope: ApiKeyScope, *roles: Role) -> Callable[[Principal], Principal]:
+def require_scope(scope: ApiKeyScope, *roles: Role) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
     """An API key carrying this scope, or a user with one of these roles (admin always passes)."""
 
-    def dependency(principal: PrincipalDep) -> Principal:
+    async def dependency(principal: PrincipalDep) -> Principal:
         if principal.api_key is not None:
             if scope.value not in principal.api_key.scopes:
                 raise ForbiddenError(f"this API key lacks the {scope.value!r} scope")
@@ -104,7 +105,7 @@ AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]
 HrUser = Annotated[User, Depends(require_role(Role.HR))]
 
 
-def client_key(request: Request, settings: SettingsDep) -> str:
+async def client_key(request: Request, settings: SettingsDep) -> str:
     """The client address used for throttling (X-Forwarded-For only when configured as trusted)."""
     if settings.server.trust_forwarded_for:
         forwarded = request.headers.get("x-forwarded-for")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from factoryai.attendance.models import AttendanceCorrection, AttendanceRecord, Shift
@@ -29,6 +29,38 @@ def list_shifts(session: Session, page: PageParams, is_active: bool | None) -> t
     return paginate(session, query, page)
 
 
+def employee_with_shift_for_update(session: Session, employee_id: int) -> tuple[Employee, Shift | None] | None:
+    """The employee and their shift in one round trip, the employee row locked until the transaction ends.
+
+    Every writer of attendance_record for an employee (punches, mark-absent) holds this lock, so one
+    employee's records are decided one request at a time across API processes. (SQLite has no row locks;
+    its transactions are serialised whole, see core.db.)
+    """
+    query = (
+        select(Employee, Shift)
+        .outerjoin(Shift, Shift.id == Employee.shift_id)
+        .where(Employee.id == employee_id)
+        .with_for_update(of=Employee)
+    )
+    row = session.execute(query).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def records_around(
+    session: Session, employee_id: int, after: datetime, before: datetime, dates: Sequence[date]
+) -> Sequence[AttendanceRecord]:
+    """In one query: the employee's records with a check-in inside (after, before), and those of the dates."""
+    return session.scalars(
+        select(AttendanceRecord).where(
+            AttendanceRecord.employee_id == employee_id,
+            or_(
+                and_(AttendanceRecord.check_in_time > after, AttendanceRecord.check_in_time < before),
+                AttendanceRecord.attendance_date.in_(dates),
+            ),
+        )
+    ).all()
+
+
 def get_record(session: Session, record_id: int) -> AttendanceRecord | None:
     return session.get(AttendanceRecord, record_id)
 
@@ -39,21 +71,6 @@ def get_record_for_date(session: Session, employee_id: int, attendance_date: dat
             AttendanceRecord.employee_id == employee_id, AttendanceRecord.attendance_date == attendance_date
         )
     )
-
-
-def check_ins_between(
-    session: Session, employee_id: int, after: datetime, before: datetime
-) -> Sequence[AttendanceRecord]:
-    """The employee's records with a check-in strictly inside (after, before)."""
-    return session.scalars(
-        select(AttendanceRecord)
-        .where(
-            AttendanceRecord.employee_id == employee_id,
-            AttendanceRecord.check_in_time > after,
-            AttendanceRecord.check_in_time < before,
-        )
-        .order_by(AttendanceRecord.check_in_time)
-    ).all()
 
 
 def latest_check_in(session: Session, employee_id: int, before: datetime, after: datetime) -> AttendanceRecord | None:

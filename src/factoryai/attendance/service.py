@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from factoryai.accounts.models import User
@@ -36,7 +35,6 @@ from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailed
 from factoryai.core.repository import delete_unless_referenced
 from factoryai.core.schemas import PageParams
 from factoryai.identity import service as identity
-from factoryai.organization import service as organization
 from factoryai.organization.models import Employee
 from factoryai.system import service as system
 
@@ -123,12 +121,14 @@ def _punch_time(timestamp: datetime | None, settings: Settings) -> datetime:
 
 def _punching_employee(session: Session, employee_id: int) -> tuple[Employee, Shift]:
     """The employee, locked for this transaction, and their shift; 404/422 when they cannot punch."""
-    employee = organization.get_employee_for_update(session, employee_id)
+    found = repository.employee_with_shift_for_update(session, employee_id)
+    if found is None:
+        raise NotFoundError(f"employee {employee_id} not found")
+    employee, shift = found
     if not employee.is_active:
         raise ValidationFailedError(f"employee {employee_id} is inactive", code="employee_inactive")
-    if employee.shift_id is None:
+    if shift is None:
         raise ValidationFailedError(f"employee {employee_id} has no shift assigned", code="employee_without_shift")
-    shift = get_shift(session, employee.shift_id)
     if not shift.is_active:
         raise ValidationFailedError(
             f"employee {employee_id}'s shift {shift.shift_name!r} is inactive", code="shift_inactive"
@@ -186,17 +186,20 @@ def _check_in(
     session: Session, employee_id: int, at: datetime, camera_id: str | None, settings: Settings
 ) -> PunchResult:
     _employee, shift = _punching_employee(session, employee_id)
+    rule = shift_rule(shift)
+    tz = settings.site.tz
+    window = timedelta(hours=settings.attendance.double_entry_window_hours)
+    local_day = at.astimezone(tz).date()
+    days = [local_day + timedelta(days=d) for d in (-1, 0, 1)]  # every run a check-in at `at` can belong to
+    records = repository.records_around(session, employee_id, at - window, at + window, days)
 
     # Step 1, double entry: any check-in within the window either side (a late-arriving punch from an edge
     # device may be older than the last one). The employee row lock makes this check-then-insert atomic.
-    window = timedelta(hours=settings.attendance.double_entry_window_hours)
-    nearby = repository.check_ins_between(session, employee_id, at - window, at + window)
+    nearby = [r for r in records if r.check_in_time is not None and abs(r.check_in_time - at) < window]
     if nearby:
         closest = min(nearby, key=lambda r: abs(r.check_in_time - at))  # type: ignore[operator]
         return _result(closest, "check_in", skipped=True)
 
-    rule = shift_rule(shift)
-    tz = settings.site.tz
     occ = occurrence_for_check_in(rule, at, tz)
     if occ is None:
         opens = next_window_opening(rule, at, tz).astimezone(tz)
@@ -207,7 +210,7 @@ def _check_in(
             details={"next_window_opens": opens.isoformat()},
         )
     verdict = evaluate_check_in(rule, occ, at)
-    record = repository.get_record_for_date(session, employee_id, occ.attendance_date)
+    record = next((r for r in records if r.attendance_date == occ.attendance_date), None)
     if record is not None and record.check_in_time is not None:
         return _result(record, "check_in", skipped=True)  # this run already has its check-in
     if record is None:
@@ -221,16 +224,7 @@ def _check_in(
     record.grace_period_applied = verdict.grace_period_applied
     record.is_early_exit = False
     record.flagged_for_review = False
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        # Another process inserted this employee's record for the date between our read and write
-        # (only possible where the row lock is unavailable): the unique key decides, we report theirs.
-        existing = repository.get_record_for_date(session, employee_id, occ.attendance_date)
-        if existing is None:
-            raise
-        return _result(existing, "check_in", skipped=True)
+    session.flush()  # the unique key (employee, date) backs the lock up: a violation is a 409, never a 2nd row
     return _result(record, "check_in", skipped=False)
 
 
@@ -372,20 +366,20 @@ def mark_absent(session: Session, attendance_date: date, settings: Settings, now
     for employee, shift in repository.employees_missing_record(session, attendance_date):
         if not is_expected_at_work(employee, shift, attendance_date, settings, now):
             continue
-        try:
-            with session.begin_nested():
-                session.add(
-                    AttendanceRecord(
-                        employee_id=employee.id,
-                        shift_id=shift.id,
-                        attendance_date=attendance_date,
-                        status=AttendanceStatus.ABSENT,
-                    )
-                )
-                session.flush()
-            marked += 1
-        except IntegrityError:
-            continue  # someone checked in or another run marked them meanwhile
+        # The punches' lock: a check-in or another run may have written the record since the list was read.
+        repository.employee_with_shift_for_update(session, employee.id)
+        if repository.get_record_for_date(session, employee.id, attendance_date) is not None:
+            continue
+        session.add(
+            AttendanceRecord(
+                employee_id=employee.id,
+                shift_id=shift.id,
+                attendance_date=attendance_date,
+                status=AttendanceStatus.ABSENT,
+            )
+        )
+        session.flush()
+        marked += 1
     system.record(
         session,
         "attendance.mark_absent",

