@@ -25,6 +25,8 @@ from factoryai.core.db import Base, create_db_engine, create_session_factory
 
 PG_ADMIN_URL = os.environ.get("FACTORYAI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [b.strip() for b in os.environ.get("FACTORYAI_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
+# Real test images and labels (DESIGN.md): ../shared beside the checkout, as on every developer machine and in CI.
+SHARED_DIR = Path(os.environ.get("FACTORYAI_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
 ADMIN_PASSWORD = "admin-password-1"
 # One argon2 hash for every fixture user: hashing per test would dominate the suite's run time.
 FIXTURE_PASSWORD = "fixture-password-1"
@@ -169,6 +171,14 @@ def make_user(clean_db: Engine, settings: Settings) -> Callable[..., dict[str, s
 @pytest.fixture
 def admin_headers(make_user: Callable[..., dict[str, str]]) -> dict[str, str]:
     return make_user("admin")
+
+
+def shared_file(relative: str) -> Path:
+    """A file under ../shared; fails (never skips) with a clear message when the data is missing."""
+    path = SHARED_DIR / relative
+    if not path.exists():
+        pytest.fail(f"{path} is missing: the tests need ../shared beside the checkout (or FACTORYAI_SHARED_DIR)")
+    return path
 
 
 def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
 from factoryai.vehicles.plates import FORMATS, SPEC_PATTERN, check_plate, normalise, watchlist_key
-
-LABELS = Path(__file__).resolve().parents[3] / "shared" / "data" / "plates" / "test" / "labels.csv"
+from tests.conftest import shared_file
 
 
 @pytest.mark.parametrize(
@@ -118,7 +116,8 @@ def test_normalise_keeps_only_letters_and_digits() -> None:
 
 
 def test_real_labels_rejected_by_the_spec_regex_are_accepted_unless_the_number_is_short() -> None:
-    rows = [r for r in csv.DictReader(LABELS.open()) if r["audit_status"] in ("ok", "fixed")]
+    labels_csv = shared_file("data/plates/test/labels.csv")
+    rows = [r for r in csv.DictReader(labels_csv.open()) if r["audit_status"] in ("ok", "fixed")]
     assert len(rows) == 377
     labels = [r["plate_text_corrected"] for r in rows]
     spec_rejects = [p for p in labels if not SPEC_PATTERN.match(p)]
