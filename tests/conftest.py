@@ -122,6 +122,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         database={"url": db_url},
         auth={"bootstrap_admin_password": ADMIN_PASSWORD, "login_max_failures": 3},
         identity={"snapshot_dir": str(tmp_path / "snapshots")},
+        scheduler={"enabled": False},  # tests run jobs explicitly; the scheduler's own tests turn it on
     )
 
 

@@ -108,6 +108,30 @@ def serve(
     )
 
 
+@app.command()
+def scheduler(ctx: typer.Context) -> None:
+    """Run the scheduled jobs in this process only (for a deployment that sets scheduler.enabled=false on the
+    API processes). Safe beside other schedulers: each slot runs once."""
+    import signal
+    import threading
+
+    from factoryai.core.db import create_session_factory
+    from factoryai.core.logging import configure_logging
+    from factoryai.scheduler.runner import start_scheduler
+
+    settings = _settings(ctx)
+    configure_logging(settings.logging)
+    engine = _engine(settings)
+    running = start_scheduler(create_session_factory(engine), settings)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    typer.echo("scheduler running; Ctrl+C to stop")
+    stop.wait()
+    running.shutdown()
+    engine.dispose()
+
+
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context, revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Apply schema migrations (SQLite or PostgreSQL, from database.url)."""

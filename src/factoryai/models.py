@@ -7,6 +7,7 @@ from factoryai.core.db import Base
 from factoryai.identity.models import AccessLog, UnknownAttendance
 from factoryai.occupancy.models import OccupancyDailyAggregate, OccupancyLog, OccupancyMonthlyAggregate
 from factoryai.organization.models import Department, Employee
+from factoryai.scheduler.models import JobRun
 from factoryai.system.models import SystemLog
 from factoryai.vehicles.models import VehicleLog
 
@@ -18,6 +19,7 @@ __all__ = [
     "Camera",
     "Department",
     "Employee",
+    "JobRun",
     "LoginFailure",
     "OccupancyDailyAggregate",
     "OccupancyLog",

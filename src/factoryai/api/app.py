@@ -25,6 +25,8 @@ from factoryai.core import migrate
 from factoryai.core.config import Settings
 from factoryai.core.db import create_db_engine, create_session_factory, unit_of_work
 from factoryai.organization.router import router as organization_router
+from factoryai.scheduler.router import router as jobs_router
+from factoryai.scheduler.runner import start_scheduler
 from factoryai.system.router import router as system_router
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             app.state.session_factory = session_factory
             app.state.login_throttle = LoginThrottle(settings.auth)
             app.state.started_monotonic = time.monotonic()
-            yield
+            scheduler = start_scheduler(session_factory, settings) if settings.scheduler.enabled else None
+            try:
+                yield
+            finally:
+                if scheduler is not None:
+                    scheduler.shutdown(wait=False)
         finally:
             if own_engine:
                 db_engine.dispose()
@@ -80,7 +87,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for router in (accounts_router, organization_router, attendance_router, cameras_router, system_router):
+    routers = (accounts_router, organization_router, attendance_router, cameras_router, system_router, jobs_router)
+    for router in routers:
         app.include_router(router)
     app.include_router(health_router)
 

@@ -9,6 +9,7 @@ README table document themselves.
 from __future__ import annotations
 
 import contextvars
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -184,9 +185,22 @@ class AttendanceSettings(Section):
     max_shift_hours: float = Field(
         20, gt=1, le=48, description="A check-out closes the latest check-in at most this many hours before it."
     )
+    absence_run_time: time = Field(
+        time(12, 0),
+        description="Site time of the daily run that marks ABSENT whoever missed the previous day's shift "
+        "(late enough that overnight shifts have ended).",
+    )
     weekly_off_days: list[Weekday] = Field(
         default_factory=lambda: ["sun"],
         description="Site-local weekdays nobody is marked absent on (the factory's weekly off).",
+    )
+
+
+class SchedulerSettings(Section):
+    enabled: bool = Field(
+        True,
+        description="Run scheduled jobs (absences, later aggregations and clean-ups) inside 'factoryai serve'. "
+        "Every slot runs once however many processes do this; turn it off where 'factoryai scheduler' runs them.",
     )
 
 
@@ -229,6 +243,7 @@ class Settings(BaseSettings):
     site: SiteSettings = Field(default_factory=SiteSettings, description="The factory site.")
     identity: IdentitySettings = Field(default_factory=IdentitySettings, description="Face recognition.")
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings, description="Attendance rules.")
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings, description="Scheduled jobs.")
     vehicles: VehicleSettings = Field(default_factory=VehicleSettings, description="Vehicle gate.")
     occupancy: OccupancySettings = Field(default_factory=OccupancySettings, description="Occupancy counting.")
     video: VideoSettings = Field(default_factory=VideoSettings, description="Live video.")

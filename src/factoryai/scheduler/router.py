@@ -1,0 +1,31 @@
+"""/api/v1/system/jobs: what is scheduled, when it runs next, how its last run went."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from factoryai.api.deps import API_V1, AdminUser, SessionDep, SettingsDep
+from factoryai.scheduler.runner import job_status
+
+router = APIRouter(prefix=API_V1, tags=["system"])
+
+
+class JobStatus(BaseModel):
+    name: str
+    description: str
+    schedule: str
+    next_run: datetime | None
+    last_slot: datetime | None
+    last_status: str | None
+    last_finished_at: datetime | None
+    last_result: dict[str, Any] | None
+    last_error: str | None
+
+
+@router.get("/system/jobs", response_model=list[JobStatus], summary="Scheduled jobs and their last runs")
+def list_jobs(session: SessionDep, settings: SettingsDep, _admin: AdminUser) -> list[JobStatus]:
+    return [JobStatus(**row) for row in job_status(session, settings)]
