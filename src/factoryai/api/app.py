@@ -24,6 +24,7 @@ from factoryai.cameras.router import router as cameras_router
 from factoryai.core import migrate
 from factoryai.core.config import Settings
 from factoryai.core.db import create_db_engine, create_session_factory, unit_of_work
+from factoryai.identity.router import router as identity_router
 from factoryai.organization.router import router as organization_router
 from factoryai.scheduler.router import router as jobs_router
 from factoryai.scheduler.runner import start_scheduler
@@ -87,7 +88,15 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    routers = (accounts_router, organization_router, attendance_router, cameras_router, system_router, jobs_router)
+    routers = (
+        accounts_router,
+        organization_router,
+        attendance_router,
+        cameras_router,
+        identity_router,
+        system_router,
+        jobs_router,
+    )
     for router in routers:
         app.include_router(router)
     app.include_router(health_router)
