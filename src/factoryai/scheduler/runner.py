@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -110,9 +111,18 @@ def start_scheduler(factory: sessionmaker[Session], settings: Settings) -> Backg
                 run_slot(factory, settings, job, slot)
 
         scheduler.add_job(fire, trigger, id=job.name, name=job.description, misfire_grace_time=3600)
-    scheduler.add_job(catch_up, args=(factory, settings), id="catch-up", name="run missed slots once at start")
     scheduler.start()
+    # Missed slots run once, beside the schedule (not as a one-shot scheduler job, which APScheduler 3 may try to
+    # remove after a shutdown has begun).
+    threading.Thread(target=_catch_up_quietly, args=(factory, settings), name="scheduler-catch-up", daemon=True).start()
     return scheduler
+
+
+def _catch_up_quietly(factory: sessionmaker[Session], settings: Settings) -> None:
+    try:
+        catch_up(factory, settings)
+    except Exception:  # e.g. the app stopped and disposed its engine meanwhile: the next start catches up
+        log.exception("catch-up of missed job slots failed")
 
 
 def job_status(session: Session, settings: Settings, now: datetime | None = None) -> list[dict[str, Any]]:
