@@ -11,12 +11,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factoryai.attendance.models import AttendanceRecord
 from factoryai.identity.models import AccessLog
 from tests.conftest import assert_error
+from tests.db_helpers import count_rows, stored
 
 SITE = ZoneInfo("Asia/Kolkata")
 CHECK_IN = "/api/v1/attendance/check-in"
@@ -99,30 +100,6 @@ def punched(
     response = punch(client, headers, employee_id, timestamp, url, **extra)
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def count_rows(session: Session, model: type[Any], **where: Any) -> int:
-    """Committed rows of a table (optionally filtered by column values). The read's transaction is ended
-    before and after, so it never holds a lock the API needs (SQLite transactions begin IMMEDIATE)."""
-    session.rollback()
-    try:
-        query = select(func.count()).select_from(model)
-        for column, value in where.items():
-            query = query.where(getattr(model, column) == value)
-        return session.scalar(query) or 0
-    finally:
-        session.rollback()
-
-
-def stored(session: Session, model: type[Any], pk: Any) -> dict[str, Any] | None:
-    """The committed column values of one row (None when there is none)."""
-    session.rollback()
-    try:
-        session.expire_all()
-        row = session.get(model, pk)
-        return None if row is None else {c.key: getattr(row, c.key) for c in model.__table__.columns}
-    finally:
-        session.rollback()
 
 
 def all_rows(session: Session, model: type[Any]) -> list[dict[str, Any]]:

@@ -7,32 +7,12 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from factoryai.attendance.models import AttendanceRecord, Shift
 from tests.conftest import assert_error
+from tests.db_helpers import count_rows, stored
 
 URL = "/api/v1/shifts"
-
-
-def count_rows(session: Session, model: type[Any]) -> int:
-    """Rows in the table as committed; the read's transaction is ended so it never holds a lock the API needs."""
-    session.rollback()
-    try:
-        return session.scalar(select(func.count()).select_from(model)) or 0
-    finally:
-        session.rollback()
-
-
-def stored(session: Session, model: type[Any], pk: Any) -> dict[str, Any] | None:
-    """The committed column values of one row (None when it is gone)."""
-    session.rollback()
-    try:
-        row = session.get(model, pk)
-        return None if row is None else {c.key: getattr(row, c.key) for c in model.__table__.columns}
-    finally:
-        session.rollback()
 
 
 def body(name: str = "General", start: str = "08:00", end: str = "17:00", **extra: Any) -> dict[str, Any]:

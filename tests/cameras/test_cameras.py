@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,30 +16,12 @@ from factoryai.cameras.models import Camera
 from factoryai.occupancy.models import OccupancyLog
 from factoryai.organization.models import Employee
 from tests.conftest import assert_error
+from tests.db_helpers import count_rows, stored
 
 URL = "/api/v1/cameras"
 SECRET_URL = "rtsp://cam:s3cret-pw@10.0.0.5:554/stream1"
 MASKED_URL = "rtsp://cam:***@10.0.0.5:554/stream1"
 DEFAULT_SETTINGS = {"analysis_fps": None, "detection_enabled": True, "min_confidence": None, "counting_line": None}
-
-
-def count_rows(session: Session, model: type[Any]) -> int:
-    """Rows in the table as committed; the read's transaction is ended so it never holds a lock the API needs."""
-    session.rollback()
-    try:
-        return session.scalar(select(func.count()).select_from(model)) or 0
-    finally:
-        session.rollback()
-
-
-def stored(session: Session, model: type[Any], pk: Any) -> dict[str, Any] | None:
-    """The committed column values of one row (None when it is gone)."""
-    session.rollback()
-    try:
-        row = session.get(model, pk)
-        return None if row is None else {c.key: getattr(row, c.key) for c in model.__table__.columns}
-    finally:
-        session.rollback()
 
 
 def camera_body(camera_id: str = "CAM-MAIN", **extra: Any) -> dict[str, Any]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from factoryai.organization.models import Department, Employee
 from tests.conftest import assert_error
+from tests.db_helpers import count_rows, stored
 
 URL = "/api/v1/departments"
 
@@ -18,25 +17,6 @@ def create(client: Any, headers: dict[str, str], **body: Any) -> dict[str, Any]:
     response = client.post(URL, json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
-
-
-def count_rows(session: Session, model: type[Any]) -> int:
-    """Rows in the table as committed; the read's transaction is ended so it never holds a lock the API needs."""
-    session.rollback()
-    try:
-        return session.scalar(select(func.count()).select_from(model)) or 0
-    finally:
-        session.rollback()
-
-
-def stored(session: Session, model: type[Any], pk: Any) -> dict[str, Any] | None:
-    """The committed column values of one row (None when it is gone)."""
-    session.rollback()
-    try:
-        row = session.get(model, pk)
-        return None if row is None else {c.key: getattr(row, c.key) for c in model.__table__.columns}
-    finally:
-        session.rollback()
 
 
 def names(response: Any) -> list[str]:
