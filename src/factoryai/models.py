@@ -9,7 +9,7 @@ from factoryai.occupancy.models import OccupancyDailyAggregate, OccupancyLog, Oc
 from factoryai.organization.models import Department, Employee
 from factoryai.scheduler.models import JobRun
 from factoryai.system.models import SystemLog
-from factoryai.vehicles.models import VehicleLog
+from factoryai.vehicles.models import VehicleLog, WatchlistEntry
 
 __all__ = [
     "AccessLog",
@@ -29,4 +29,5 @@ __all__ = [
     "UnknownAttendance",
     "User",
     "VehicleLog",
+    "WatchlistEntry",
 ]

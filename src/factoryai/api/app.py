@@ -29,6 +29,7 @@ from factoryai.organization.router import router as organization_router
 from factoryai.scheduler.router import router as jobs_router
 from factoryai.scheduler.runner import start_scheduler
 from factoryai.system.router import router as system_router
+from factoryai.vehicles.router import router as vehicles_router
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         attendance_router,
         cameras_router,
         identity_router,
+        vehicles_router,
         system_router,
         jobs_router,
     )

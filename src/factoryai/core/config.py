@@ -204,10 +204,29 @@ class SchedulerSettings(Section):
     )
 
 
+GateStatus = Literal["AUTHORIZED", "UNKNOWN"]
+
+
 class VehicleSettings(Section):
     ocr_confidence_threshold: float = Field(
         0.85, ge=0, le=1, description="Plate reads must score strictly above this to pass the quality gate."
     )
+    accept_one_digit_rto: bool = Field(True, description="Accept plates with a one-digit RTO code (DL3CAB1234).")
+    accept_three_letter_series: bool = Field(True, description="Accept three-letter series (DL10CAB1234).")
+    accept_bharat_series: bool = Field(True, description="Accept Bharat-series plates (22BH1234AA).")
+    open_gate_statuses: list[GateStatus] = Field(
+        default_factory=lambda: ["AUTHORIZED", "UNKNOWN"],
+        description="Decisions that open the gate (the spec's example opens for UNKNOWN; BLOCKED never opens).",
+    )
+
+    @property
+    def enabled_formats(self) -> frozenset[str]:
+        optional = {
+            "one_digit_rto": self.accept_one_digit_rto,
+            "three_letter_series": self.accept_three_letter_series,
+            "bharat": self.accept_bharat_series,
+        }
+        return frozenset({"standard"} | {name for name, on in optional.items() if on})
 
 
 class OccupancySettings(Section):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from factoryai.core.columns import created_at_column
 from factoryai.core.db import Base, BigIntPK, UTCDateTime
 
 
@@ -34,6 +35,28 @@ class VehicleLog(Base):
     vehicle_type: Mapped[str | None] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(10))
     rejection_reason: Mapped[str | None] = mapped_column(String(30))
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)  # a guard should look at this read
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     camera_id: Mapped[str | None] = mapped_column(ForeignKey("camera.id", ondelete="RESTRICT"))
     snapshot_path: Mapped[str | None] = mapped_column(String(255))
+
+
+class WatchList(StrEnum):
+    BLOCKED = "blocked"
+    ALLOWED = "allowed"
+
+
+class WatchlistEntry(Base):
+    """A plate on the blocked or the allowed list. One list per plate: the key ignores leading zeros."""
+
+    __tablename__ = "vehicle_watchlist"
+    __table_args__ = (CheckConstraint("list IN ('blocked', 'allowed')", name="list"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plate_number: Mapped[str] = mapped_column(String(20))
+    plate_key: Mapped[str] = mapped_column(String(20), unique=True)
+    list: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(255))
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()

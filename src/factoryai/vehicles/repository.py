@@ -1,0 +1,39 @@
+"""Database access for vehicle_log and the watchlist."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from factoryai.core.repository import paginate
+from factoryai.core.schemas import PageParams
+from factoryai.vehicles.models import VehicleLog, WatchlistEntry
+
+
+def add_log(session: Session, entry: VehicleLog) -> VehicleLog:
+    session.add(entry)
+    return entry
+
+
+def active_watchlist(session: Session, now: datetime) -> Sequence[WatchlistEntry]:
+    return session.scalars(
+        select(WatchlistEntry).where(or_(WatchlistEntry.valid_until.is_(None), WatchlistEntry.valid_until > now))
+    ).all()
+
+
+def get_entry(session: Session, entry_id: int) -> WatchlistEntry | None:
+    return session.get(WatchlistEntry, entry_id)
+
+
+def get_entry_by_key(session: Session, plate_key: str) -> WatchlistEntry | None:
+    return session.scalar(select(WatchlistEntry).where(WatchlistEntry.plate_key == plate_key))
+
+
+def list_entries(session: Session, page: PageParams, list_name: str | None) -> tuple[Sequence[WatchlistEntry], int]:
+    query = select(WatchlistEntry).order_by(WatchlistEntry.plate_number)
+    if list_name is not None:
+        query = query.where(WatchlistEntry.list == list_name)
+    return paginate(session, query, page)

@@ -1,0 +1,57 @@
+"""Bodies of the plate validation and watchlist endpoints (spec Module 2)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field, StringConstraints
+
+from factoryai.core.schemas import InputModel, ReadModel
+from factoryai.vehicles.models import VehicleStatus, WatchList
+
+PlateText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+
+
+class PlateValidationRequest(InputModel):
+    plate_text: PlateText = Field(description="The OCR read, e.g. 'KA 01 AB 1234'.")
+    confidence: float = Field(ge=0, le=1, description="OCR confidence 0..1.")
+    camera_id: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = None
+    vehicle_type: Annotated[str, StringConstraints(max_length=50)] | None = None
+
+
+class CorrectionRead(ReadModel):
+    position: int
+    read: str
+    corrected: str
+
+
+class PlateValidationResult(ReadModel):
+    """The spec's response, plus why a read was rejected and which look-alikes were repaired."""
+
+    valid: bool
+    plate_number: str
+    confidence: float
+    status: VehicleStatus
+    should_trigger_gate_event: bool
+    alert_message: str | None
+    rejection_reason: str | None
+    corrections: list[CorrectionRead]
+    needs_review: bool
+    vehicle_log_id: int
+
+
+class WatchlistCreate(InputModel):
+    plate_number: PlateText
+    list: WatchList
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] | None = None
+    valid_until: AwareDatetime | None = Field(None, description="After this the entry no longer applies.")
+
+
+class WatchlistRead(ReadModel):
+    id: int
+    plate_number: str
+    list: WatchList
+    reason: str | None
+    valid_until: datetime | None
+    created_at: datetime

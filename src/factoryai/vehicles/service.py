@@ -1,0 +1,108 @@
+"""Plate decisions (spec Module 2): the quality gate on a read, its vehicle_log row, and the watchlists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from factoryai.accounts.models import User
+from factoryai.cameras import service as cameras
+from factoryai.core.clock import utcnow
+from factoryai.core.config import Settings
+from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from factoryai.core.schemas import PageParams
+from factoryai.vehicles import repository
+from factoryai.vehicles.gate import decide
+from factoryai.vehicles.models import VehicleLog, VehicleStatus, WatchList, WatchlistEntry
+from factoryai.vehicles.plates import normalise, watchlist_key
+from factoryai.vehicles.schemas import CorrectionRead, PlateValidationRequest, PlateValidationResult, WatchlistCreate
+
+
+def validate_plate(session: Session, data: PlateValidationRequest, settings: Settings) -> PlateValidationResult:
+    """Run the three layers on one read and log the decision, whatever it is."""
+    if data.camera_id is not None:
+        cameras.get_camera_for_punch(session, data.camera_id)
+    now = utcnow()
+    entries = repository.active_watchlist(session, now)
+    decision = decide(
+        data.plate_text,
+        data.confidence,
+        threshold=settings.vehicles.ocr_confidence_threshold,
+        enabled_formats=settings.vehicles.enabled_formats,
+        blocked={e.plate_key: e.reason or "" for e in entries if e.list == WatchList.BLOCKED},
+        allowed={e.plate_key for e in entries if e.list == WatchList.ALLOWED},
+        open_statuses={VehicleStatus(s) for s in settings.vehicles.open_gate_statuses},
+        camera_id=data.camera_id,
+    )
+    if not decision.plate_number:
+        raise ValidationFailedError("plate_text holds no letters or digits", details={"field": "plate_text"})
+    log = repository.add_log(
+        session,
+        VehicleLog(
+            plate_number=decision.plate_number[:20],
+            raw_text=data.plate_text[:50],
+            ocr_confidence=data.confidence,
+            vehicle_type=data.vehicle_type,
+            status=decision.status.value,
+            rejection_reason=decision.rejection_reason,
+            needs_review=decision.needs_review,
+            timestamp=now,
+            camera_id=data.camera_id,
+        ),
+    )
+    session.flush()
+    return PlateValidationResult(
+        valid=decision.valid,
+        plate_number=decision.plate_number,
+        confidence=decision.confidence,
+        status=decision.status,
+        should_trigger_gate_event=decision.should_trigger_gate_event,
+        alert_message=decision.alert_message,
+        rejection_reason=decision.rejection_reason,
+        corrections=[CorrectionRead.model_validate(c, from_attributes=True) for c in decision.corrections],
+        needs_review=decision.needs_review,
+        vehicle_log_id=log.id,
+    )
+
+
+def add_to_watchlist(session: Session, data: WatchlistCreate, user: User) -> WatchlistEntry:
+    # A person typed this: it is taken as written (normalised), never "repaired", and old or odd plates that no
+    # format describes may still need blocking.
+    number = normalise(data.plate_number)
+    if len(number) < 4:
+        raise ValidationFailedError(
+            "plate_number needs at least 4 letters or digits", details={"field": "plate_number"}
+        )
+    key = watchlist_key(number)
+    existing = repository.get_entry_by_key(session, key)
+    if existing is not None:
+        raise ConflictError(
+            f"{existing.plate_number} is already on the {existing.list} list (entry {existing.id}); remove it first",
+            details={"field": "plate_number", "entry_id": existing.id},
+        )
+    entry = WatchlistEntry(
+        plate_number=number,
+        plate_key=key,
+        list=data.list.value,
+        reason=data.reason,
+        valid_until=data.valid_until,
+        created_by_id=user.id,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def list_watchlist(
+    session: Session, page: PageParams, list_name: WatchList | None = None
+) -> tuple[Sequence[WatchlistEntry], int]:
+    return repository.list_entries(session, page, list_name.value if list_name else None)
+
+
+def remove_from_watchlist(session: Session, entry_id: int) -> None:
+    entry = repository.get_entry(session, entry_id)
+    if entry is None:
+        raise NotFoundError(f"watchlist entry {entry_id} not found")
+    session.delete(entry)
+    session.flush()
