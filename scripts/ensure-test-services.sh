@@ -29,3 +29,17 @@ pg_isready -h 127.0.0.1 -p 5432 >/dev/null || { echo "ERROR: PostgreSQL is not a
 psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1" >/dev/null \
   || { echo "ERROR: cannot log in to PostgreSQL as 'postgres' on 127.0.0.1 (trust auth expected)"; exit 1; }
 echo "PostgreSQL: ready"
+
+# Mosquitto (MQTT) at 127.0.0.1:1883: alerts and gate events are tested against the real broker.
+mqtt_up() { (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; }
+if ! mqtt_up; then
+  if ! command -v mosquitto >/dev/null 2>&1; then
+    echo "installing Mosquitto"
+    apt_install mosquitto
+  fi
+  echo "starting Mosquitto"
+  if [ -f /etc/mosquitto/mosquitto.conf ]; then mosquitto -d -c /etc/mosquitto/mosquitto.conf; else mosquitto -d; fi
+  for _ in $(seq 1 20); do mqtt_up && break; sleep 0.5; done
+fi
+mqtt_up || { echo "ERROR: no MQTT broker on 127.0.0.1:1883"; exit 1; }
+echo "Mosquitto: ready"

@@ -9,7 +9,7 @@ from factoryai.occupancy.models import OccupancyDailyAggregate, OccupancyLog, Oc
 from factoryai.organization.models import Department, Employee
 from factoryai.scheduler.models import JobRun
 from factoryai.system.models import SystemLog
-from factoryai.vehicles.models import VehicleLog, WatchlistEntry
+from factoryai.vehicles.models import VehicleAlert, VehicleLog, WatchlistEntry
 
 __all__ = [
     "AccessLog",
@@ -28,6 +28,7 @@ __all__ = [
     "SystemLog",
     "UnknownAttendance",
     "User",
+    "VehicleAlert",
     "VehicleLog",
     "WatchlistEntry",
 ]

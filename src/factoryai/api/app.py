@@ -24,6 +24,7 @@ from factoryai.cameras.router import router as cameras_router
 from factoryai.core import migrate
 from factoryai.core.config import Settings
 from factoryai.core.db import create_db_engine, create_session_factory, unit_of_work
+from factoryai.core.events import MqttPublisher
 from factoryai.identity.router import router as identity_router
 from factoryai.organization.router import router as organization_router
 from factoryai.scheduler.router import router as jobs_router
@@ -65,7 +66,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         db_engine = engine or create_db_engine(settings.database)
         try:
             prepare_database(db_engine, settings)
-            session_factory = create_session_factory(db_engine)
+            publisher = MqttPublisher(settings.mqtt) if settings.mqtt.enabled else None
+            session_factory = create_session_factory(db_engine, publisher)
             app.state.engine = db_engine
             app.state.session_factory = session_factory
             app.state.login_throttle = LoginThrottle(settings.auth)
@@ -76,6 +78,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             finally:
                 if scheduler is not None:
                     scheduler.shutdown(wait=False)
+                if publisher is not None:
+                    publisher.close()
         finally:
             if own_engine:
                 db_engine.dispose()

@@ -238,6 +238,7 @@ class VideoSettings(Section):
 
 
 class MqttSettings(Section):
+    enabled: bool = Field(True, description="Publish alerts and gate events to the MQTT broker.")
     host: str = Field("127.0.0.1", description="MQTT broker host for alerts and gate events.")
     port: int = Field(1883, ge=1, le=65535, description="MQTT broker port.")
     username: str | None = Field(None, description="MQTT user name, if the broker requires one.")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from factoryai.core.config import DatabaseSettings
+from factoryai.core.events import PUBLISHER
 
 # Stable constraint names so Alembic migrations are deterministic on both engines.
 NAMING_CONVENTION = {
@@ -98,8 +99,10 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+def create_session_factory(engine: Engine, publisher: Any = None) -> sessionmaker[Session]:
+    """Sessions for this engine; ``publisher`` (core.events) sends their events after each commit."""
+
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False, info={PUBLISHER: publisher})
 
 
 @contextmanager

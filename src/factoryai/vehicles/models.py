@@ -60,3 +60,21 @@ class WatchlistEntry(Base):
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
+
+
+class VehicleAlert(Base):
+    """A security alert (a blocked vehicle at a gate), kept until a guard acknowledges it."""
+
+    __tablename__ = "vehicle_alert"
+    __table_args__ = (Index("ix_vehicle_alert_open", "acknowledged_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    alert_type: Mapped[str] = mapped_column(String(30))
+    plate_number: Mapped[str] = mapped_column(String(20))
+    camera_id: Mapped[str | None] = mapped_column(ForeignKey("camera.id", ondelete="RESTRICT"))
+    vehicle_log_id: Mapped[int | None] = mapped_column(BigIntPK, ForeignKey("vehicle_log.id", ondelete="RESTRICT"))
+    message: Mapped[str] = mapped_column(String(255))
+    snapshot_path: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = created_at_column()
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

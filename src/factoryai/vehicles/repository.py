@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from factoryai.core.repository import paginate
 from factoryai.core.schemas import PageParams
-from factoryai.vehicles.models import VehicleLog, WatchlistEntry
+from factoryai.vehicles.models import VehicleAlert, VehicleLog, WatchlistEntry
 
 
 def add_log(session: Session, entry: VehicleLog) -> VehicleLog:
@@ -36,4 +36,17 @@ def list_entries(session: Session, page: PageParams, list_name: str | None) -> t
     query = select(WatchlistEntry).order_by(WatchlistEntry.plate_number)
     if list_name is not None:
         query = query.where(WatchlistEntry.list == list_name)
+    return paginate(session, query, page)
+
+
+def get_alert(session: Session, alert_id: int) -> VehicleAlert | None:
+    return session.get(VehicleAlert, alert_id)
+
+
+def list_alerts(session: Session, page: PageParams, acknowledged: bool | None) -> tuple[Sequence[VehicleAlert], int]:
+    query = select(VehicleAlert).order_by(VehicleAlert.created_at.desc(), VehicleAlert.id.desc())
+    if acknowledged is True:
+        query = query.where(VehicleAlert.acknowledged_at.is_not(None))
+    elif acknowledged is False:
+        query = query.where(VehicleAlert.acknowledged_at.is_(None))
     return paginate(session, query, page)

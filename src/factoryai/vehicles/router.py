@@ -11,7 +11,13 @@ from factoryai.api.deps import API_V1, Principal, SessionDep, SettingsDep, requi
 from factoryai.core.schemas import IdPath, Page, PageDep, to_page
 from factoryai.vehicles import service
 from factoryai.vehicles.models import WatchList
-from factoryai.vehicles.schemas import PlateValidationRequest, PlateValidationResult, WatchlistCreate, WatchlistRead
+from factoryai.vehicles.schemas import (
+    AlertRead,
+    PlateValidationRequest,
+    PlateValidationResult,
+    WatchlistCreate,
+    WatchlistRead,
+)
 
 router = APIRouter(prefix=API_V1, tags=["vehicles"])
 GateCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST, Role.SECURITY))]
@@ -45,3 +51,15 @@ def add_to_watchlist(data: WatchlistCreate, session: SessionDep, user: SecurityU
 def remove_from_watchlist(entry_id: IdPath, session: SessionDep, _user: SecurityUser) -> Response:
     service.remove_from_watchlist(session, entry_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/vehicles/alerts", response_model=Page[AlertRead], summary="Security alerts, newest first")
+def list_alerts(
+    session: SessionDep, _user: SecurityUser, page: PageDep, acknowledged: bool | None = None
+) -> Page[AlertRead]:
+    return to_page(AlertRead, *service.list_alerts(session, page, acknowledged), page)
+
+
+@router.post("/vehicles/alerts/{alert_id}/acknowledge", response_model=AlertRead)
+def acknowledge_alert(alert_id: IdPath, session: SessionDep, user: SecurityUser) -> AlertRead:
+    return AlertRead.model_validate(service.acknowledge_alert(session, alert_id, user))

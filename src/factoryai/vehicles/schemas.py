@@ -55,3 +55,16 @@ class WatchlistRead(ReadModel):
     reason: str | None
     valid_until: datetime | None
     created_at: datetime
+
+
+class AlertRead(ReadModel):
+    id: int
+    alert_type: str
+    plate_number: str
+    camera_id: str | None
+    vehicle_log_id: int | None
+    message: str
+    snapshot_path: str | None
+    created_at: datetime
+    acknowledged_by_id: int | None
+    acknowledged_at: datetime | None

@@ -11,10 +11,11 @@ from factoryai.cameras import service as cameras
 from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from factoryai.core.events import publish_after_commit
 from factoryai.core.schemas import PageParams
 from factoryai.vehicles import repository
 from factoryai.vehicles.gate import decide
-from factoryai.vehicles.models import VehicleLog, VehicleStatus, WatchList, WatchlistEntry
+from factoryai.vehicles.models import VehicleAlert, VehicleLog, VehicleStatus, WatchList, WatchlistEntry
 from factoryai.vehicles.plates import normalise, watchlist_key
 from factoryai.vehicles.schemas import CorrectionRead, PlateValidationRequest, PlateValidationResult, WatchlistCreate
 
@@ -52,6 +53,8 @@ def validate_plate(session: Session, data: PlateValidationRequest, settings: Set
         ),
     )
     session.flush()
+    if decision.status == VehicleStatus.BLOCKED:
+        _raise_alert(session, log, decision.alert_message or f"Blocked vehicle {decision.plate_number}")
     return PlateValidationResult(
         valid=decision.valid,
         plate_number=decision.plate_number,
@@ -64,6 +67,50 @@ def validate_plate(session: Session, data: PlateValidationRequest, settings: Set
         needs_review=decision.needs_review,
         vehicle_log_id=log.id,
     )
+
+
+def _raise_alert(session: Session, log: VehicleLog, message: str) -> VehicleAlert:
+    alert = VehicleAlert(
+        alert_type="BLOCKED_VEHICLE",
+        plate_number=log.plate_number,
+        camera_id=log.camera_id,
+        vehicle_log_id=log.id,
+        message=message[:255],
+        snapshot_path=log.snapshot_path,
+    )
+    session.add(alert)
+    session.flush()
+    publish_after_commit(
+        session,
+        "alerts/vehicle",
+        {
+            "alert_id": alert.id,
+            "type": alert.alert_type,
+            "plate_number": alert.plate_number,
+            "camera_id": alert.camera_id,
+            "message": alert.message,
+            "snapshot_path": alert.snapshot_path,
+            "time": alert.created_at.isoformat(),
+        },
+    )
+    return alert
+
+
+def list_alerts(
+    session: Session, page: PageParams, acknowledged: bool | None = None
+) -> tuple[Sequence[VehicleAlert], int]:
+    return repository.list_alerts(session, page, acknowledged)
+
+
+def acknowledge_alert(session: Session, alert_id: int, user: User) -> VehicleAlert:
+    alert = repository.get_alert(session, alert_id)
+    if alert is None:
+        raise NotFoundError(f"alert {alert_id} not found")
+    if alert.acknowledged_at is None:  # the first guard to acknowledge is the one on record
+        alert.acknowledged_at = utcnow()
+        alert.acknowledged_by_id = user.id
+        session.flush()
+    return alert
 
 
 def add_to_watchlist(session: Session, data: WatchlistCreate, user: User) -> WatchlistEntry:

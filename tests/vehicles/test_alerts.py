@@ -1,0 +1,79 @@
+"""A blocked vehicle raises a stored alert, published on MQTT (the real Mosquitto) after the commit."""
+
+from __future__ import annotations
+
+import json
+import queue
+import uuid
+
+import paho.mqtt.client as mqtt
+import pytest
+from sqlalchemy.orm import Session
+
+from factoryai.core.config import Settings
+from factoryai.vehicles.models import VehicleAlert
+from tests.conftest import assert_error
+from tests.db_helpers import count_rows
+
+VALIDATE = "/api/v1/vehicle/validate-plate"
+ALERTS = "/api/v1/vehicles/alerts"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # A topic prefix of this test's own, so parallel runs on one broker never see each other's alerts.
+    prefix = f"factoryai-test-{uuid.uuid4().hex[:8]}"
+    return settings.model_copy(update={"mqtt": settings.mqtt.model_copy(update={"topic_prefix": prefix})})
+
+
+@pytest.fixture
+def subscriber(settings: Settings):
+    received: queue.Queue[tuple[str, dict]] = queue.Queue()
+    subscribed = queue.Queue()
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+    client.on_message = lambda _c, _u, msg: received.put((msg.topic, json.loads(msg.payload)))
+    client.on_subscribe = lambda *_: subscribed.put(True)
+    client.connect(settings.mqtt.host, settings.mqtt.port)
+    client.loop_start()
+    client.subscribe(f"{settings.mqtt.topic_prefix}/alerts/#", qos=1)
+    subscribed.get(timeout=10)
+    yield received
+    client.loop_stop()
+    client.disconnect()
+
+
+def test_blocked_vehicle_alert_is_stored_published_and_acknowledged(
+    client, make_user, session: Session, settings: Settings, subscriber
+) -> None:
+    guard = make_user("security")
+    entry = {"plate_number": "KA01AB1234", "list": "blocked", "reason": "unpaid contractor"}
+    assert client.post("/api/v1/vehicles/watchlist", json=entry, headers=guard).status_code == 201
+
+    decision = client.post(VALIDATE, json={"plate_text": "KA 01 AB 1234", "confidence": 0.95}, headers=guard)
+    assert decision.json()["status"] == "BLOCKED"
+
+    topic, message = subscriber.get(timeout=10)
+    assert topic == f"{settings.mqtt.topic_prefix}/alerts/vehicle"
+    assert message["plate_number"] == "KA01AB1234"
+    assert message["type"] == "BLOCKED_VEHICLE"
+    assert "unpaid contractor" in message["message"]
+
+    open_alerts = client.get(ALERTS, params={"acknowledged": False}, headers=guard).json()
+    assert [a["id"] for a in open_alerts["items"]] == [message["alert_id"]]
+    acked = client.post(f"{ALERTS}/{message['alert_id']}/acknowledge", headers=guard)
+    assert acked.status_code == 200
+    assert acked.json()["acknowledged_at"] is not None
+    assert client.get(ALERTS, params={"acknowledged": False}, headers=guard).json()["total"] == 0
+
+
+def test_no_alert_for_a_vehicle_that_is_not_blocked(client, make_user, session: Session, subscriber) -> None:
+    guard = make_user("security")
+    client.post(VALIDATE, json={"plate_text": "KA01AB1234", "confidence": 0.95}, headers=guard)
+    assert count_rows(session, VehicleAlert) == 0
+    with pytest.raises(queue.Empty):
+        subscriber.get(timeout=1)
+
+
+def test_alerts_are_for_security(client, make_user) -> None:
+    assert_error(client.get(ALERTS, headers=make_user("hr")), 403)
+    assert_error(client.post(f"{ALERTS}/1/acknowledge", headers=make_user("security")), 404)
