@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import queue
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -26,20 +28,35 @@ def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"mqtt": settings.mqtt.model_copy(update={"topic_prefix": prefix})})
 
 
-@pytest.fixture
-def subscriber(settings: Settings):
+@contextmanager
+def subscription(settings: Settings, topics: str) -> Iterator[queue.Queue[tuple[str, dict]]]:
+    """A real MQTT client subscribed (and confirmed) before the test acts; messages arrive on the queue."""
     received: queue.Queue[tuple[str, dict]] = queue.Queue()
-    subscribed = queue.Queue()
+    subscribed: queue.Queue[bool] = queue.Queue()
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
     client.on_message = lambda _c, _u, msg: received.put((msg.topic, json.loads(msg.payload)))
     client.on_subscribe = lambda *_: subscribed.put(True)
     client.connect(settings.mqtt.host, settings.mqtt.port)
     client.loop_start()
-    client.subscribe(f"{settings.mqtt.topic_prefix}/alerts/#", qos=1)
-    subscribed.get(timeout=10)
-    yield received
-    client.loop_stop()
-    client.disconnect()
+    try:
+        client.subscribe(f"{settings.mqtt.topic_prefix}/{topics}", qos=1)
+        subscribed.get(timeout=10)
+        yield received
+    finally:
+        client.loop_stop()
+        client.disconnect()
+
+
+@pytest.fixture
+def subscriber(settings: Settings) -> Iterator[queue.Queue[tuple[str, dict]]]:
+    with subscription(settings, "alerts/#") as received:
+        yield received
+
+
+@pytest.fixture
+def gate_subscriber(settings: Settings) -> Iterator[queue.Queue[tuple[str, dict]]]:
+    with subscription(settings, "gate/#") as received:
+        yield received
 
 
 def test_blocked_vehicle_alert_is_stored_published_and_acknowledged(
@@ -77,3 +94,24 @@ def test_no_alert_for_a_vehicle_that_is_not_blocked(client, make_user, session: 
 def test_alerts_are_for_security(client, make_user) -> None:
     assert_error(client.get(ALERTS, headers=make_user("hr")), 403)
     assert_error(client.post(f"{ALERTS}/1/acknowledge", headers=make_user("security")), 404)
+
+
+def test_gate_opens_over_mqtt_only_for_an_opening_decision(
+    client, make_user, session: Session, settings: Settings, gate_subscriber
+) -> None:
+    from factoryai.cameras.models import Camera
+
+    session.add(Camera(id="CAM-GATE", name="Gate", source_url="synthetic://vehicles", role="gate"))
+    session.commit()
+    guard = make_user("security")
+    body = {"plate_text": "KA01AB1234", "confidence": 0.95, "camera_id": "CAM-GATE"}
+    opened = client.post(VALIDATE, json=body, headers=guard).json()
+    assert opened["should_trigger_gate_event"] is True
+    topic, message = gate_subscriber.get(timeout=10)
+    assert topic == f"{settings.mqtt.topic_prefix}/gate/CAM-GATE/open"
+    assert message["vehicle_log_id"] == opened["vehicle_log_id"]
+
+    rejected = client.post(VALIDATE, json={**body, "confidence": 0.5}, headers=guard).json()
+    assert rejected["should_trigger_gate_event"] is False
+    with pytest.raises(queue.Empty):
+        gate_subscriber.get(timeout=1)

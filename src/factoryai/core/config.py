@@ -214,6 +214,12 @@ class VehicleSettings(Section):
     accept_one_digit_rto: bool = Field(True, description="Accept plates with a one-digit RTO code (DL3CAB1234).")
     accept_three_letter_series: bool = Field(True, description="Accept three-letter series (DL10CAB1234).")
     accept_bharat_series: bool = Field(True, description="Accept Bharat-series plates (22BH1234AA).")
+    gate_relay: Literal["none", "mqtt"] = Field(
+        "mqtt",
+        description="How a decision that opens the gate reaches the barrier: 'mqtt' publishes "
+        "<mqtt.topic_prefix>/gate/<camera_id>/open after the decision is stored; 'none' leaves it to the caller "
+        "(should_trigger_gate_event in the response).",
+    )
     open_gate_statuses: list[GateStatus] = Field(
         default_factory=lambda: ["AUTHORIZED", "UNKNOWN"],
         description="Decisions that open the gate (the spec's example opens for UNKNOWN; BLOCKED never opens).",
