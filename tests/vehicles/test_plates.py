@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from factoryai.vehicles.plates import FORMATS, SPEC_PATTERN, check_plate, normalise, watchlist_key
+from factoryai.vehicles.plates import FORMATS, SPEC_PATTERN, check_plate, normalise, one_edit_patterns, watchlist_key
 from tests.conftest import shared_file
 
 
@@ -129,3 +129,37 @@ def test_real_labels_rejected_by_the_spec_regex_are_accepted_unless_the_number_i
         trailing_digits = len(plate) - len(plate.rstrip("0123456789"))
         assert trailing_digits == 3 or plate[2:].isdigit(), plate
     assert len(ours_rejects) == 20
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def test_one_edit_patterns_match_exactly_the_plates_one_edit_away() -> None:
+    import re
+
+    patterns, exact = one_edit_patterns("KA01AB1234")
+    regexes = [re.compile("^" + p.replace("_", ".") + "$") for p in patterns]
+
+    def matches(candidate: str) -> bool:
+        return candidate in exact or any(r.match(candidate) for r in regexes)
+
+    candidates = [
+        "KA01AB1234",
+        "KA01AB1235",
+        "KA01A81234",
+        "KA01AB123",
+        "KA01AB12345",
+        "KA01AAB1234",
+        "KA01AB12",
+        "KA02AC1234",
+        "MH01AB1234",
+        "KA01BA1234",
+    ]
+    for candidate in candidates:
+        assert matches(candidate) == _within_one_edit("KA01AB1234", candidate), candidate

@@ -124,3 +124,19 @@ def test_roles(client, make_user, admin_headers) -> None:
     assert client.post(VALIDATE, json=body, headers=admin_headers).status_code == 200
     key = client.post("/api/v1/api-keys", json={"name": "gate box", "scopes": ["ingest"]}, headers=admin_headers)
     assert client.post(VALIDATE, json=body, headers={"X-API-Key": key.json()["key"]}).status_code == 200
+
+
+def test_log_search_exact_fuzzy_and_csv(client, guard) -> None:
+    for text in ("KA01AB1234", "KA01AB1235", "KA01AB1234", "MH12DE1433"):
+        client.post(VALIDATE, json={"plate_text": text, "confidence": 0.95}, headers=guard)
+    log = "/api/v1/vehicles/log"
+    exact = client.get(log, params={"plate": "ka 01 ab 1234"}, headers=guard).json()
+    assert exact["total"] == 2
+    fuzzy = client.get(log, params={"plate": "KA01AB1234", "fuzzy": True}, headers=guard).json()
+    assert sorted(r["plate_number"] for r in fuzzy["items"]) == ["KA01AB1234", "KA01AB1234", "KA01AB1235"]
+    export = client.get(log, params={"plate": "KA01AB1234", "format": "csv"}, headers=guard)
+    assert export.headers["content-type"].startswith("text/csv")
+    lines = export.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("id,time (site),plate_number")
+    assert len(lines) == 3
+    assert_error(client.get(log, params={"since": "2026-10-05T08:00:00"}, headers=guard), 422)

@@ -139,3 +139,16 @@ def watchlist_key(plate: str) -> str:
         year, number, series = m.groups()
         return f"{year}BH{int(number)}{series}"
     return text
+
+
+def one_edit_patterns(plate: str) -> tuple[list[str], list[str]]:
+    """SQL LIKE patterns and exact values that together match every plate within one edit of ``plate``.
+
+    Substitutions and insertions are LIKE patterns with one ``_``; deletions are exact values. Plates are
+    normalised to letters and digits, so nothing else in them is special to LIKE.
+    """
+    p = normalise(plate)
+    substituted = [p[:i] + "_" + p[i + 1 :] for i in range(len(p))]
+    inserted = [p[:i] + "_" + p[i:] for i in range(len(p) + 1)]
+    deleted = sorted({p[:i] + p[i + 1 :] for i in range(len(p))} - {""})
+    return sorted(set(substituted + inserted)), deleted

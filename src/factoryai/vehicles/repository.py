@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from factoryai.core.repository import paginate
 from factoryai.core.schemas import PageParams
 from factoryai.vehicles.models import VehicleAlert, VehicleLog, WatchlistEntry
+from factoryai.vehicles.plates import normalise, one_edit_patterns
 
 
 def add_log(session: Session, entry: VehicleLog) -> VehicleLog:
@@ -50,3 +51,41 @@ def list_alerts(session: Session, page: PageParams, acknowledged: bool | None) -
     elif acknowledged is False:
         query = query.where(VehicleAlert.acknowledged_at.is_(None))
     return paginate(session, query, page)
+
+
+def search_log(
+    session: Session,
+    *,
+    plate: str | None,
+    fuzzy: bool,
+    status: str | None,
+    camera_id: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> Select[tuple[VehicleLog]]:
+    query = select(VehicleLog).order_by(VehicleLog.timestamp.desc(), VehicleLog.id.desc())
+    if plate:
+        if fuzzy:
+            patterns, exact = one_edit_patterns(plate)
+            query = query.where(
+                or_(*(VehicleLog.plate_number.like(p) for p in patterns), VehicleLog.plate_number.in_(exact))
+            )
+        else:
+            query = query.where(VehicleLog.plate_number == normalise(plate))
+    if status is not None:
+        query = query.where(VehicleLog.status == status)
+    if camera_id is not None:
+        query = query.where(VehicleLog.camera_id == camera_id)
+    if since is not None:
+        query = query.where(VehicleLog.timestamp >= since)
+    if until is not None:
+        query = query.where(VehicleLog.timestamp < until)
+    return query
+
+
+def page_of(session: Session, query: Select[tuple[VehicleLog]], page: PageParams) -> tuple[Sequence[VehicleLog], int]:
+    return paginate(session, query, page)
+
+
+def all_of(session: Session, query: Select[tuple[VehicleLog]], limit: int) -> Sequence[VehicleLog]:
+    return session.scalars(query.limit(limit)).all()

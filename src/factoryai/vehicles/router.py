@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
+from pydantic import AwareDatetime
 
 from factoryai.accounts.models import ApiKeyScope, Role, User
 from factoryai.api.deps import API_V1, Principal, SessionDep, SettingsDep, require_role, require_scope
+from factoryai.core.exports import ExportFormat, export_response
 from factoryai.core.schemas import IdPath, Page, PageDep, to_page
 from factoryai.vehicles import service
-from factoryai.vehicles.models import WatchList
+from factoryai.vehicles.models import VehicleStatus, WatchList
 from factoryai.vehicles.schemas import (
     AlertRead,
     PlateValidationRequest,
     PlateValidationResult,
+    VehicleLogRead,
     WatchlistCreate,
     WatchlistRead,
 )
@@ -63,3 +66,36 @@ def list_alerts(
 @router.post("/vehicles/alerts/{alert_id}/acknowledge", response_model=AlertRead)
 def acknowledge_alert(alert_id: IdPath, session: SessionDep, user: SecurityUser) -> AlertRead:
     return AlertRead.model_validate(service.acknowledge_alert(session, alert_id, user))
+
+
+@router.get(
+    "/vehicles/log",
+    response_model=Page[VehicleLogRead],
+    summary="Plate decisions, newest first; search a plate exactly or within one character (fuzzy)",
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def search_log(
+    session: SessionDep,
+    settings: SettingsDep,
+    _user: SecurityUser,
+    page: PageDep,
+    plate: Annotated[str | None, Query(max_length=30)] = None,
+    fuzzy: bool = False,
+    status_: Annotated[VehicleStatus | None, Query(alias="status")] = None,
+    camera_id: Annotated[str | None, Query(max_length=50)] = None,
+    since: AwareDatetime | None = None,
+    until: AwareDatetime | None = None,
+    format: Annotated[ExportFormat | None, Query(description="Download as csv or xlsx.")] = None,
+) -> Page[VehicleLogRead] | Response:
+    filters = {
+        "plate": plate,
+        "fuzzy": fuzzy,
+        "status": status_.value if status_ else None,
+        "camera_id": camera_id,
+        "since": since,
+        "until": until,
+    }
+    if format is not None:
+        rows = service.export_log_rows(session, settings, **filters)
+        return export_response(format, service.LOG_COLUMNS, rows, "vehicle-log")
+    return to_page(VehicleLogRead, *service.search_log(session, page, **filters), page)

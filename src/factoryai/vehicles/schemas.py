@@ -68,3 +68,17 @@ class AlertRead(ReadModel):
     created_at: datetime
     acknowledged_by_id: int | None
     acknowledged_at: datetime | None
+
+
+class VehicleLogRead(ReadModel):
+    id: int
+    plate_number: str
+    raw_text: str | None
+    ocr_confidence: float
+    vehicle_type: str | None
+    status: VehicleStatus
+    rejection_reason: str | None
+    needs_review: bool
+    timestamp: datetime
+    camera_id: str | None
+    snapshot_path: str | None

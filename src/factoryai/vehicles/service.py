@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -158,3 +159,42 @@ def remove_from_watchlist(session: Session, entry_id: int) -> None:
         raise NotFoundError(f"watchlist entry {entry_id} not found")
     session.delete(entry)
     session.flush()
+
+
+EXPORT_LIMIT = 100_000
+LOG_COLUMNS = (
+    "id",
+    "time (site)",
+    "plate_number",
+    "raw_text",
+    "confidence",
+    "status",
+    "rejection_reason",
+    "needs_review",
+    "camera_id",
+    "vehicle_type",
+)
+
+
+def search_log(session: Session, page: PageParams, **filters: Any) -> tuple[Sequence[VehicleLog], int]:
+    return repository.page_of(session, repository.search_log(session, **filters), page)
+
+
+def export_log_rows(session: Session, settings: Settings, **filters: Any) -> list[tuple[Any, ...]]:
+    rows = repository.all_of(session, repository.search_log(session, **filters), EXPORT_LIMIT)
+    tz = settings.site.tz
+    return [
+        (
+            r.id,
+            r.timestamp.astimezone(tz),
+            r.plate_number,
+            r.raw_text,
+            r.ocr_confidence,
+            r.status,
+            r.rejection_reason,
+            r.needs_review,
+            r.camera_id,
+            r.vehicle_type,
+        )
+        for r in rows
+    ]
