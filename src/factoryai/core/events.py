@@ -47,8 +47,10 @@ class MqttPublisher:
             log.warning("MQTT publish to %s failed: %s", topic, mqtt.error_string(info.rc))
 
     def close(self) -> None:
-        self._client.loop_stop()
+        # Disconnect first: it wakes the network thread, so loop_stop returns at once instead of after the
+        # thread's next 1 s select timeout.
         self._client.disconnect()
+        self._client.loop_stop()
 
 
 def publish_after_commit(session: Session, topic: str, payload: dict[str, Any]) -> None:
