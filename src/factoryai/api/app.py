@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -24,7 +25,7 @@ from factoryai.cameras.router import router as cameras_router
 from factoryai.core import migrate
 from factoryai.core.config import Settings
 from factoryai.core.db import create_db_engine, create_session_factory, unit_of_work
-from factoryai.core.events import MqttPublisher
+from factoryai.core.events import MqttPublisher, Publishers, WebhookPublisher
 from factoryai.identity.router import router as identity_router
 from factoryai.organization.router import router as organization_router
 from factoryai.scheduler.router import router as jobs_router
@@ -57,6 +58,22 @@ def prepare_database(engine: Engine, settings: Settings) -> None:
         )
 
 
+def build_publishers(settings: Settings) -> Publishers:
+    """The sinks events go to after commit: MQTT (gate relay and alerts) and optional webhooks."""
+    sinks: list[Any] = []
+    vehicles = settings.vehicles
+    if settings.mqtt.enabled:  # alerts always go to MQTT; gate openings too when the relay is 'mqtt'
+        sinks.append(MqttPublisher(settings.mqtt, skip=() if vehicles.gate_relay == "mqtt" else ("gate/",)))
+    routes = {}
+    if vehicles.alert_webhook_url:
+        routes["alerts/"] = vehicles.alert_webhook_url
+    if vehicles.gate_relay == "webhook" and vehicles.gate_webhook_url:
+        routes["gate/"] = vehicles.gate_webhook_url
+    if routes:
+        sinks.append(WebhookPublisher(routes, base_wait_seconds=vehicles.webhook_retry_base_seconds))
+    return Publishers(sinks)
+
+
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     """Build the app. Pass ``engine`` to share one (tests); otherwise the app owns one from the settings."""
 
@@ -66,7 +83,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         db_engine = engine or create_db_engine(settings.database)
         try:
             prepare_database(db_engine, settings)
-            publisher = MqttPublisher(settings.mqtt) if settings.mqtt.enabled else None
+            publisher = build_publishers(settings)
             session_factory = create_session_factory(db_engine, publisher)
             app.state.engine = db_engine
             app.state.session_factory = session_factory
@@ -78,8 +95,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             finally:
                 if scheduler is not None:
                     scheduler.shutdown(wait=False)
-                if publisher is not None:
-                    publisher.close()
+                publisher.close()
         finally:
             if own_engine:
                 db_engine.dispose()

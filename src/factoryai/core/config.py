@@ -214,12 +214,27 @@ class VehicleSettings(Section):
     accept_one_digit_rto: bool = Field(True, description="Accept plates with a one-digit RTO code (DL3CAB1234).")
     accept_three_letter_series: bool = Field(True, description="Accept three-letter series (DL10CAB1234).")
     accept_bharat_series: bool = Field(True, description="Accept Bharat-series plates (22BH1234AA).")
-    gate_relay: Literal["none", "mqtt"] = Field(
+    gate_relay: Literal["none", "mqtt", "webhook"] = Field(
         "mqtt",
         description="How a decision that opens the gate reaches the barrier: 'mqtt' publishes "
-        "<mqtt.topic_prefix>/gate/<camera_id>/open after the decision is stored; 'none' leaves it to the caller "
-        "(should_trigger_gate_event in the response).",
+        "<mqtt.topic_prefix>/gate/<camera_id>/open after the decision is stored, 'webhook' POSTs it to "
+        "vehicles.gate_webhook_url; 'none' leaves it to the caller (should_trigger_gate_event in the response).",
     )
+    gate_webhook_url: str | None = Field(None, description="URL the 'webhook' gate relay POSTs gate openings to.")
+    alert_webhook_url: str | None = Field(
+        None, description="Optional URL that also receives every vehicle alert as a JSON POST (retried with backoff)."
+    )
+    webhook_retry_base_seconds: float = Field(
+        1.0, gt=0, le=60, description="First wait between webhook retries; it doubles per attempt (4 attempts)."
+    )
+
+    @field_validator("gate_webhook_url", "alert_webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
     open_gate_statuses: list[GateStatus] = Field(
         default_factory=lambda: ["AUTHORIZED", "UNKNOWN"],
         description="Decisions that open the gate (the spec's example opens for UNKNOWN; BLOCKED never opens).",

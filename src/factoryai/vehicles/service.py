@@ -56,7 +56,7 @@ def validate_plate(session: Session, data: PlateValidationRequest, settings: Set
     session.flush()
     if decision.status == VehicleStatus.BLOCKED:
         _raise_alert(session, log, decision.alert_message or f"Blocked vehicle {decision.plate_number}")
-    if decision.should_trigger_gate_event and data.camera_id and settings.vehicles.gate_relay == "mqtt":
+    if decision.should_trigger_gate_event and data.camera_id and settings.vehicles.gate_relay != "none":
         # The barrier opens only for a decision that is stored; a relay outage never holds up this response
         # (the publisher queues and reconnects on its own thread).
         payload = {"plate_number": decision.plate_number, "status": decision.status.value, "vehicle_log_id": log.id}
