@@ -82,8 +82,8 @@ def record_heartbeat(session: Session, camera_id: str) -> Camera:
     return camera
 
 
-def get_camera_for_punch(session: Session, camera_id: str) -> Camera:
-    """The camera named in a punch body: it must exist and be enabled (422 otherwise, naming the field)."""
+def get_camera_for_event(session: Session, camera_id: str) -> Camera:
+    """The camera named in an event body (punch, plate read): it must exist and be enabled (422 otherwise)."""
     camera = repository.get_camera(session, camera_id)
     if camera is None:
         raise ValidationFailedError(f"camera {camera_id!r} does not exist", details={"field": "camera_id"})

@@ -24,7 +24,7 @@ from factoryai.vehicles.schemas import CorrectionRead, PlateValidationRequest, P
 def validate_plate(session: Session, data: PlateValidationRequest, settings: Settings) -> PlateValidationResult:
     """Run the three layers on one read and log the decision, whatever it is."""
     if data.camera_id is not None:
-        cameras.get_camera_for_punch(session, data.camera_id)
+        cameras.get_camera_for_event(session, data.camera_id)
     now = utcnow()
     entries = repository.active_watchlist(session, now)
     decision = decide(
