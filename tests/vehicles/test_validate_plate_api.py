@@ -98,6 +98,8 @@ def test_a_plate_is_on_one_list_only(client, guard, session: Session) -> None:
     clash = client.post(WATCHLIST, json={"plate_number": "KA1AB123", "list": "blocked"}, headers=guard)
     assert_error(clash, 409, "conflict")
     assert count_rows(session, WatchlistEntry) == 1
+    assert client.get(WATCHLIST, params={"list": "allowed"}, headers=guard).json()["total"] == 1
+    assert client.get(WATCHLIST, params={"list": "blocked"}, headers=guard).json()["total"] == 0
 
 
 @pytest.mark.parametrize(

@@ -21,10 +21,6 @@ def paginate(session: Session, query: Select[tuple[M]], page: PageParams) -> tup
     return rows, total
 
 
-def exists(session: Session, query: Select[Any]) -> bool:
-    return session.scalar(select(query.exists())) or False
-
-
 def blocking_references(session: Session, model: type[Any], pk: Any) -> dict[str, int]:
     """Rows in other tables whose RESTRICT foreign keys point at this row, counted per table.
 

@@ -40,9 +40,12 @@ def validate_plate(
 
 @router.get("/vehicles/watchlist", response_model=Page[WatchlistRead])
 def list_watchlist(
-    session: SessionDep, _user: SecurityUser, page: PageDep, list: WatchList | None = None
+    session: SessionDep,
+    _user: SecurityUser,
+    page: PageDep,
+    list_name: Annotated[WatchList | None, Query(alias="list", description="Only this list.")] = None,
 ) -> Page[WatchlistRead]:
-    return to_page(WatchlistRead, *service.list_watchlist(session, page, list), page)
+    return to_page(WatchlistRead, *service.list_watchlist(session, page, list_name), page)
 
 
 @router.post("/vehicles/watchlist", response_model=WatchlistRead, status_code=status.HTTP_201_CREATED)
