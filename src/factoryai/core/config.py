@@ -142,6 +142,11 @@ class LoggingSettings(Section):
 
 class SiteSettings(Section):
     name: str = Field("Factory", min_length=1, max_length=100, description="Site name shown on the dashboard.")
+    id: str = Field(
+        "main",
+        pattern=r"^[a-zA-Z0-9_.-]{1,40}$",
+        description="Short id of this site; names per-site resources such as the AWS face collection.",
+    )
     timezone: str = Field(
         "Asia/Kolkata",
         description="IANA time zone of the site: shifts, schedules and reports use it; storage is always UTC.",
@@ -169,6 +174,47 @@ class IdentitySettings(Section):
         Path("./data/snapshots"), description="Root folder of face snapshots; cleanup never leaves it."
     )
     snapshot_retention_days: int = Field(90, ge=1, le=3650, description="Snapshots older than this are deleted.")
+    max_image_mb: float = Field(5, gt=0, le=50, description="Largest face image accepted by the API (413 above).")
+    enroll_min_face_px: int = Field(
+        80, ge=20, le=1000, description="Enrolment photos must hold exactly one face at least this wide (pixels)."
+    )
+    min_face_px: int = Field(
+        80,
+        ge=20,
+        le=1000,
+        description="Smallest face identify() must find (pixels wide). The local engine scales each frame so this "
+        "size reaches its detector's minimum: smaller values find distant faces but cost time (quadratically).",
+    )
+    match_threshold: float = Field(
+        0.5,
+        gt=0,
+        le=1.5,
+        description="Local engine: largest descriptor distance to an employee's mean face that still matches. "
+        "dlib's usual 0.6 matches a third of strangers once 100 people are enrolled (docs/benchmarks.md).",
+    )
+    match_margin: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Local engine: the best employee must be at least this much closer than the second best.",
+    )
+    aws_region: str = Field("eu-west-1", description="AWS engine: Rekognition region.")
+    aws_collection_prefix: str = Field(
+        "factoryai", min_length=1, max_length=60, description="AWS engine: collection id is '<prefix>-<site.id>'."
+    )
+    aws_face_match_threshold: float = Field(
+        99, ge=0, le=100, description="AWS engine: FaceMatchThreshold of SearchFacesByImage (similarity 0-100)."
+    )
+    aws_endpoint_url: str | None = Field(None, description="AWS engine: endpoint override (VPC endpoint, tests).")
+    aws_connect_timeout_seconds: float = Field(3, gt=0, le=60, description="AWS engine: connect timeout per call.")
+    aws_read_timeout_seconds: float = Field(10, gt=0, le=120, description="AWS engine: read timeout per call.")
+    aws_max_retries: int = Field(3, ge=0, le=10, description="AWS engine: retries after the first try (spec: 3).")
+    aws_retry_base_seconds: float = Field(
+        1.0, gt=0, le=60, description="AWS engine: first wait between retries; doubles each time (1 s, 2 s, 4 s)."
+    )
+    aws_retry_deadline_seconds: float = Field(
+        30, gt=0, le=600, description="AWS engine: give up retrying once this much time has passed since the first try."
+    )
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

@@ -1,0 +1,1 @@
+"""Face engines behind one interface (base.FaceEngine): 'local' (dlib, offline) and 'aws' (Rekognition)."""
