@@ -4,7 +4,7 @@ from factoryai.accounts.models import ApiKey, LoginFailure, User
 from factoryai.attendance.models import AttendanceRecord, Shift
 from factoryai.cameras.models import Camera
 from factoryai.core.db import Base
-from factoryai.identity.models import AccessLog, UnknownAttendance
+from factoryai.identity.models import AccessLog, FaceEnrollment, PendingRecognition, UnknownAttendance
 from factoryai.occupancy.models import OccupancyDailyAggregate, OccupancyLog, OccupancyMonthlyAggregate
 from factoryai.organization.models import Department, Employee
 from factoryai.scheduler.models import JobRun
@@ -19,11 +19,13 @@ __all__ = [
     "Camera",
     "Department",
     "Employee",
+    "FaceEnrollment",
     "JobRun",
     "LoginFailure",
     "OccupancyDailyAggregate",
     "OccupancyLog",
     "OccupancyMonthlyAggregate",
+    "PendingRecognition",
     "Shift",
     "SystemLog",
     "UnknownAttendance",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Response, status
+from fastapi import APIRouter, Body, Depends, File, Form, Query, Response, UploadFile, status
+from pydantic import AwareDatetime
 
 from factoryai.accounts.models import ApiKeyScope, Role
 from factoryai.api.deps import (
@@ -18,7 +19,8 @@ from factoryai.api.deps import (
     require_role,
     require_scope,
 )
-from factoryai.attendance import reports, service
+from factoryai.api.uploads import read_upload
+from factoryai.attendance import face_punch, reports, service
 from factoryai.attendance.models import AttendanceStatus
 from factoryai.attendance.schemas import (
     AbsenceRun,
@@ -27,6 +29,8 @@ from factoryai.attendance.schemas import (
     AttendanceRead,
     CorrectionRead,
     DailyRegister,
+    FacePunchFace,
+    FacePunchResult,
     MonthlySummary,
     PunchRequest,
     PunchResult,
@@ -36,7 +40,8 @@ from factoryai.attendance.schemas import (
 )
 from factoryai.core.errors import ValidationFailedError
 from factoryai.core.exports import ExportFormat, export_response
-from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, to_page
+from factoryai.core.schemas import BoxRead, IdFilter, IdPath, Page, PageDep, to_page
+from factoryai.identity.deps import FaceEngineDep, SnapshotStoreDep
 
 router = APIRouter(prefix=API_V1)
 # Devices post punches with an ingest key; HR and the gate guard may punch by hand.
@@ -82,6 +87,47 @@ def delete_shift(shift_id: IdPath, session: SessionDep, _hr: HrUser) -> Response
 )
 def check_in(data: PunchRequest, session: SessionDep, settings: SettingsDep, _caller: PunchCaller) -> PunchResult:
     return service.punch(session, data, settings)
+
+
+@router.post(
+    "/attendance/check-in/face",
+    response_model=FacePunchResult,
+    tags=["attendance"],
+    summary="Check in from a camera image: every recognised face punches, unknown faces are kept for HR",
+    responses={202: {"model": FacePunchResult, "description": "Face engine unavailable: kept and retried by a job"}},
+)
+def check_in_by_face(
+    image: Annotated[UploadFile, File(description="JPEG or PNG from the camera")],
+    session: SessionDep,
+    settings: SettingsDep,
+    engine: FaceEngineDep,
+    store: SnapshotStoreDep,
+    response: Response,
+    _caller: PunchCaller,
+    camera_id: Annotated[str | None, Form(min_length=1, max_length=50)] = None,
+    timestamp: Annotated[AwareDatetime | None, Form(description="When the frame was taken; defaults to now.")] = None,
+) -> FacePunchResult:
+    data = read_upload(image, settings.identity.max_image_mb, "image")
+    outcome = face_punch.punch_by_face(session, engine, store, settings, data, camera_id, timestamp)
+    if outcome.pending_id is not None:
+        response.status_code = status.HTTP_202_ACCEPTED
+        return FacePunchResult(status="pending", faces=[], pending_id=outcome.pending_id)
+    faces = []
+    for o in outcome.faces:
+        box = BoxRead(left=o.face.box.left, top=o.face.box.top, width=o.face.box.width, height=o.face.box.height)
+        match = o.face.match
+        faces.append(
+            FacePunchFace(
+                box=box,
+                status="matched" if match else "unknown",
+                employee_id=match.employee_id if match else None,
+                similarity=round(match.similarity, 2) if match else None,
+                punch=o.punch,
+                unknown_face_id=o.unknown_id,
+                error=o.error,
+            )
+        )
+    return FacePunchResult(status="processed", faces=faces)
 
 
 @router.post("/attendance/check-out", response_model=PunchResult, tags=["attendance"], summary="Check out")

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, co
 
 from factoryai.attendance.models import AttendanceStatus
 from factoryai.attendance.shifts import shift_duration_minutes
-from factoryai.core.schemas import InputModel, ReadModel, RefId, UpdateModel
+from factoryai.core.schemas import BoxRead, InputModel, ReadModel, RefId, UpdateModel
 
 
 def _wall_clock(value: time) -> time:
@@ -199,3 +199,23 @@ class MonthlySummary(ReadModel):
     year: int
     month: int
     rows: list[MonthlySummaryRow]
+
+
+class FacePunchFace(ReadModel):
+    """One face of a camera image: the punch it produced, or the unknown-face row HR will see, or why not."""
+
+    box: BoxRead
+    status: Literal["matched", "unknown"]
+    employee_id: int | None = None
+    similarity: float | None = None
+    punch: PunchResult | None = None
+    unknown_face_id: int | None = None
+    error: str | None = Field(None, description="Why a matched face made no punch (no shift, inactive, ...).")
+
+
+class FacePunchResult(ReadModel):
+    status: Literal["processed", "pending"] = Field(
+        description="'pending': the face engine was unavailable; the image is kept and re-processed by a job."
+    )
+    faces: list[FacePunchFace]
+    pending_id: int | None = None

@@ -174,6 +174,12 @@ class IdentitySettings(Section):
         Path("./data/snapshots"), description="Root folder of face snapshots; cleanup never leaves it."
     )
     snapshot_retention_days: int = Field(90, ge=1, le=3650, description="Snapshots older than this are deleted.")
+    snapshot_cleanup_time: time = Field(
+        time(2, 0), description="Site time of the daily snapshot cleanup (spec: 02:00, the maintenance window)."
+    )
+    pending_retry_minutes: int = Field(
+        5, ge=1, le=59, description="How often punches that waited for the face engine are re-processed."
+    )
     max_image_mb: float = Field(5, gt=0, le=50, description="Largest face image accepted by the API (413 above).")
     enroll_min_face_px: int = Field(
         80, ge=20, le=1000, description="Enrolment photos must hold exactly one face at least this wide (pixels)."

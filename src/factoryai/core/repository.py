@@ -60,8 +60,13 @@ def delete_unless_referenced(session: Session, row: Any, message: Callable[[str]
     ``message`` gets the description of what is in the way ("3 employee rows") and returns the sentence a
     person reads, including what to do instead (deactivate, move them first, ...).
     """
+    raise_if_referenced(session, row, message)
+    session.delete(row)
+    session.flush()
+
+
+def raise_if_referenced(session: Session, row: Any, message: Callable[[str], str]) -> None:
+    """The 409 delete_unless_referenced would give, before anything outside the database is touched."""
     refs = blocking_references(session, type(row), inspect(row).identity[0])
     if refs:
         raise ConflictError(message(describe_references(refs)), details={"references": refs})
-    session.delete(row)
-    session.flush()

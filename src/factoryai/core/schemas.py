@@ -82,3 +82,12 @@ IdPath = Annotated[int, Path(ge=1, le=INT_ID_MAX)]
 IdFilter = Annotated[int | None, Query(ge=1, le=INT_ID_MAX)]
 SearchQuery = Annotated[str | None, Query(max_length=100, description="Case-insensitive substring search.")]
 PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+class BoxRead(ReadModel):
+    """A box in pixels of the image that was sent (faces, plates, vehicles)."""
+
+    left: int
+    top: int
+    width: int
+    height: int

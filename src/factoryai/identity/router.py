@@ -1,21 +1,48 @@
-"""/api/v1/identity: who was seen where (the face engines and enrolment arrive with the identity issue)."""
+"""/api/v1/identity and /api/v1/employees/{id}/faces: enrolment, identification, access log, unknown faces, and
+the spec's snapshot cleanup."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Body, Depends, File, Query, Response, UploadFile
 
-from factoryai.accounts.models import Role
-from factoryai.api.deps import API_V1, SessionDep, require_role
-from factoryai.core.errors import ValidationFailedError
-from factoryai.core.schemas import IdFilter, Page, PageDep, to_page
+from factoryai.accounts.models import ApiKeyScope, Role, User
+from factoryai.api.deps import (
+    API_V1,
+    AdminUser,
+    HrUser,
+    Principal,
+    SessionDep,
+    SettingsDep,
+    require_role,
+    require_scope,
+)
+from factoryai.api.uploads import read_upload
+from factoryai.attendance import face_punch
+from factoryai.core.errors import NotFoundError, ValidationFailedError
+from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, to_page
 from factoryai.identity import service
-from factoryai.identity.schemas import AccessLogRead
+from factoryai.identity.deps import FaceEngineDep, SnapshotStoreDep
+from factoryai.identity.engines.base import FaceImageError
+from factoryai.identity.schemas import (
+    AccessLogRead,
+    FaceEnrollmentRead,
+    FaceErasure,
+    IdentifiedFace,
+    IdentifyResult,
+    SnapshotCleanupRequest,
+    SnapshotCleanupResult,
+    UnknownFaceAssign,
+    UnknownFaceAssigned,
+    UnknownFaceRead,
+)
+from factoryai.organization import service as organization
 
 router = APIRouter(prefix=API_V1, tags=["identity"])
-AccessReader = Annotated[object, Depends(require_role(Role.HR, Role.SECURITY))]
+AccessReader = Annotated[User, Depends(require_role(Role.HR, Role.SECURITY))]
+IdentifyCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST, Role.HR, Role.SECURITY))]
 
 
 @router.get("/identity/access-log", response_model=Page[AccessLogRead], summary="Recognised faces, newest first")
@@ -33,3 +60,154 @@ def list_access_log(
             raise ValidationFailedError(f"{name} needs a UTC offset", details={"field": name})
     rows = service.list_access(session, page, employee_id=employee_id, camera_id=camera_id, since=since, until=until)
     return to_page(AccessLogRead, *rows, page)
+
+
+@router.post(
+    "/employees/{employee_id}/faces",
+    response_model=list[FaceEnrollmentRead],
+    status_code=201,
+    tags=["employees"],
+    summary="Enrol 1-5 photos (JPEG/PNG), each with exactly one face at least identity.enroll_min_face_px wide",
+)
+def enroll_faces(
+    employee_id: IdPath,
+    images: Annotated[list[UploadFile], File(description="1 to 5 photos of the employee")],
+    session: SessionDep,
+    settings: SettingsDep,
+    engine: FaceEngineDep,
+    user: HrUser,
+) -> list[FaceEnrollmentRead]:
+    if len(images) > service.MAX_ENROLL_IMAGES:
+        raise ValidationFailedError(f"send 1 to {service.MAX_ENROLL_IMAGES} images", details={"field": "images"})
+    uploads = [
+        service.UploadedImage(
+            name=f.filename or f"image-{i + 1}", data=read_upload(f, settings.identity.max_image_mb, "images")
+        )
+        for i, f in enumerate(images)
+    ]
+    rows = service.enroll_faces(session, engine, employee_id, uploads, user.id)
+    return [FaceEnrollmentRead.of(r) for r in rows]
+
+
+@router.get(
+    "/employees/{employee_id}/faces",
+    response_model=list[FaceEnrollmentRead],
+    tags=["employees"],
+    summary="Enrolled photos",
+)
+def list_faces(employee_id: IdPath, session: SessionDep, _user: HrUser) -> list[FaceEnrollmentRead]:
+    return [FaceEnrollmentRead.of(r) for r in service.list_faces(session, employee_id)]
+
+
+@router.delete(
+    "/employees/{employee_id}/faces",
+    response_model=FaceErasure,
+    tags=["employees"],
+    summary="Erase the employee's face data: templates (AWS collection too) and the snapshots that show them",
+)
+def erase_faces(
+    employee_id: IdPath, session: SessionDep, engine: FaceEngineDep, store: SnapshotStoreDep, _user: HrUser
+) -> FaceErasure:
+    organization.get_employee(session, employee_id)
+    erased = service.erase_face_data(session, engine, store, employee_id)
+    return FaceErasure(faces_removed=erased.faces_removed, snapshots_deleted=erased.snapshots_deleted)
+
+
+@router.post(
+    "/identity/identify",
+    response_model=IdentifyResult,
+    summary="Every face in a JPEG/PNG image (<= identity.max_image_mb), each matched to an employee or unknown",
+)
+def identify(
+    image: Annotated[UploadFile, File()],
+    session: SessionDep,
+    settings: SettingsDep,
+    engine: FaceEngineDep,
+    _caller: IdentifyCaller,
+) -> IdentifyResult:
+    data = read_upload(image, settings.identity.max_image_mb, "image")
+    try:
+        faces = service.identify(session, engine, data)
+    except FaceImageError as exc:
+        raise ValidationFailedError(str(exc), details={"field": "image"}) from exc
+    return IdentifyResult(engine=engine.name, faces=[IdentifiedFace.of(f) for f in faces])
+
+
+@router.get("/identity/unknown-faces", response_model=Page[UnknownFaceRead], summary="Faces nobody matched")
+def list_unknown_faces(
+    session: SessionDep,
+    _user: HrUser,
+    page: PageDep,
+    status: Literal["pending", "assigned", "dismissed"] | None = None,
+    camera_id: Annotated[str | None, Query(max_length=50)] = None,
+) -> Page[UnknownFaceRead]:
+    return to_page(UnknownFaceRead, *service.list_unknown(session, page, status=status, camera_id=camera_id), page)
+
+
+@router.get(
+    "/identity/unknown-faces/{unknown_id}/snapshot",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}},
+    summary="The face crop of an unknown face",
+)
+def unknown_face_snapshot(unknown_id: IdPath, session: SessionDep, store: SnapshotStoreDep, _user: HrUser) -> Response:
+    row = service.get_unknown(session, unknown_id)
+    data = store.read(row.snapshot_path) if row.snapshot_path else None
+    if data is None:
+        raise NotFoundError(f"unknown face {unknown_id} has no snapshot (deleted by retention or erasure)")
+    return Response(content=data, media_type="image/png" if data.startswith(b"\x89PNG") else "image/jpeg")
+
+
+@router.post(
+    "/identity/unknown-faces/{unknown_id}/dismiss",
+    response_model=UnknownFaceRead,
+    summary="Not an employee (a visitor, a false detection)",
+)
+def dismiss_unknown_face(unknown_id: IdPath, session: SessionDep, user: HrUser) -> UnknownFaceRead:
+    return UnknownFaceRead.model_validate(service.resolve_unknown(session, unknown_id, employee=None, user_id=user.id))
+
+
+@router.post(
+    "/identity/unknown-faces/{unknown_id}/assign",
+    response_model=UnknownFaceAssigned,
+    summary="Say who an unknown face was: records their punch as of when it was seen, and may enrol the face",
+)
+def assign_unknown_face(
+    unknown_id: IdPath,
+    data: UnknownFaceAssign,
+    session: SessionDep,
+    settings: SettingsDep,
+    engine: FaceEngineDep,
+    store: SnapshotStoreDep,
+    user: HrUser,
+) -> UnknownFaceAssigned:
+    row, punch, enrolled_id = face_punch.assign_unknown(
+        session,
+        engine,
+        store,
+        settings,
+        unknown_id,
+        data.employee_id,
+        record_attendance=data.record_attendance,
+        enroll=data.enroll,
+        user_id=user.id,
+    )
+    return UnknownFaceAssigned(unknown=UnknownFaceRead.model_validate(row), punch=punch, enrollment_id=enrolled_id)
+
+
+@router.post(
+    "/identity/cleanup-snapshots",
+    response_model=SnapshotCleanupResult,
+    summary="Delete snapshots older than the retention (spec: 90 days) and their database references",
+)
+def cleanup_snapshots(
+    session: SessionDep,
+    settings: SettingsDep,
+    _admin: AdminUser,
+    body: Annotated[SnapshotCleanupRequest | None, Body()] = None,
+) -> SnapshotCleanupResult:
+    request = body or SnapshotCleanupRequest()
+    result = service.cleanup_snapshots(
+        session, settings, dry_run=request.dry_run, retention_days=request.retention_days
+    )
+    return SnapshotCleanupResult.model_validate(result)

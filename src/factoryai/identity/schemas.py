@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
-from factoryai.core.schemas import ReadModel
+from pydantic import Field
+
+from factoryai.attendance.schemas import PunchResult
+from factoryai.core.schemas import BoxRead, InputModel, ReadModel, RefId
+from factoryai.identity.engines.base import FaceResult
+from factoryai.identity.models import FaceEnrollment
 
 
 class AccessLogRead(ReadModel):
@@ -15,3 +21,96 @@ class AccessLogRead(ReadModel):
     confidence: float | None
     face_id: str | None
     snapshot_path: str | None
+
+
+class FaceEnrollmentRead(ReadModel):
+    """An enrolled photo: where its face was, never the template itself."""
+
+    id: int
+    employee_id: int
+    engine: str
+    source_name: str | None
+    box: BoxRead
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: FaceEnrollment) -> FaceEnrollmentRead:
+        box = BoxRead(left=row.box_left, top=row.box_top, width=row.box_width, height=row.box_height)
+        return cls(
+            id=row.id,
+            employee_id=row.employee_id,
+            engine=row.engine,
+            source_name=row.source_name,
+            box=box,
+            created_at=row.created_at,
+        )
+
+
+class FaceErasure(ReadModel):
+    faces_removed: int
+    snapshots_deleted: int
+
+
+class IdentifiedFace(ReadModel):
+    box: BoxRead
+    status: Literal["matched", "unknown"]
+    employee_id: int | None = None
+    similarity: float | None = Field(None, description="0-100; how each engine maps its score is in the README.")
+    face_id: str | None = None
+
+    @classmethod
+    def of(cls, result: FaceResult) -> IdentifiedFace:
+        box = BoxRead(left=result.box.left, top=result.box.top, width=result.box.width, height=result.box.height)
+        if result.match is None:
+            return cls(box=box, status="unknown")
+        return cls(
+            box=box,
+            status="matched",
+            employee_id=result.match.employee_id,
+            similarity=round(result.match.similarity, 2),
+            face_id=result.match.face_id,
+        )
+
+
+class IdentifyResult(ReadModel):
+    engine: str
+    faces: list[IdentifiedFace]
+
+
+class UnknownFaceRead(ReadModel):
+    id: int
+    camera_id: str | None
+    detected_at: datetime
+    snapshot_path: str | None
+    status: str
+    assigned_employee_id: int | None
+    assigned_by_id: int | None
+    assigned_at: datetime | None
+
+
+class UnknownFaceAssign(InputModel):
+    employee_id: RefId
+    record_attendance: bool = Field(True, description="Record the punch as of when the face was seen.")
+    enroll: bool = Field(False, description="Also enrol the face crop as a photo of this employee.")
+
+
+class UnknownFaceAssigned(ReadModel):
+    unknown: UnknownFaceRead
+    punch: PunchResult | None
+    enrollment_id: int | None
+
+
+class SnapshotCleanupRequest(InputModel):
+    dry_run: bool = Field(False, description="Report what would be deleted without deleting anything.")
+    retention_days: int | None = Field(
+        None, ge=1, le=3650, description="Override identity.snapshot_retention_days for this run."
+    )
+
+
+class SnapshotCleanupResult(ReadModel):
+    files_deleted: int
+    disk_space_freed_mb: float
+    success: bool
+    dry_run: bool
+    retention_days: int
+    errors: list[str]

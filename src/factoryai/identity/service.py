@@ -1,15 +1,43 @@
-"""Identity: who was seen where. The face engines and enrolment arrive with the identity issue."""
+"""Identity (spec Module 1): enrolment, identification, who was seen where, unknown faces, snapshot retention.
+
+Engines (engines/) only see images; this service owns what is stored: enrolled templates, access_log,
+unknown_attendance, snapshots and pending recognitions, all inside the caller's unit of work.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+import cv2
+import numpy as np
 from sqlalchemy.orm import Session
 
+from factoryai.core.clock import utcnow
+from factoryai.core.config import Settings
+from factoryai.core.errors import NotFoundError, ServiceUnavailableError, ValidationFailedError
 from factoryai.core.schemas import PageParams
 from factoryai.identity import repository
-from factoryai.identity.models import AccessLog
+from factoryai.identity.engines.base import (
+    Box,
+    Enrollment,
+    FaceEngine,
+    FaceEngineError,
+    FaceImageError,
+    FaceResult,
+    Gallery,
+)
+from factoryai.identity.images import decode_rgb
+from factoryai.identity.models import AccessLog, FaceEnrollment, PendingRecognition, UnknownAttendance
+from factoryai.identity.snapshots import SnapshotStore, cleanup
+from factoryai.organization import service as organization
+from factoryai.organization.models import Employee
+from factoryai.system import service as system
+
+MAX_ENROLL_IMAGES = 5
 
 
 def record_access(
@@ -47,3 +75,248 @@ def list_access(
     until: datetime | None = None,
 ) -> tuple[Sequence[AccessLog], int]:
     return repository.list_access(session, page, employee_id=employee_id, camera_id=camera_id, since=since, until=until)
+
+
+# --- enrolment -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadedImage:
+    name: str
+    data: bytes
+
+
+def enroll_faces(
+    session: Session, engine: FaceEngine, employee_id: int, images: Sequence[UploadedImage], user_id: int | None
+) -> list[FaceEnrollment]:
+    """Enrol 1-5 photos, all or nothing: one bad photo (no face, two faces, too small) rejects the request with
+    its name and reason, and whatever the engine already indexed for the others is removed again."""
+    employee = organization.get_employee(session, employee_id)
+    if not 1 <= len(images) <= MAX_ENROLL_IMAGES:
+        raise ValidationFailedError(
+            f"send 1 to {MAX_ENROLL_IMAGES} images", details={"field": "images", "count": len(images)}
+        )
+    enrolled, problems = [], []
+    for image in images:
+        try:
+            enrolled.append((image, engine.enroll(employee.id, image.data)))
+        except FaceImageError as exc:
+            problems.append({"image": image.name, "reason": str(exc)})
+        except FaceEngineError as exc:
+            _forget([e for _, e in enrolled], engine, employee.id)
+            raise ServiceUnavailableError(f"face engine unavailable: {exc}") from exc
+    if problems:
+        _forget([e for _, e in enrolled], engine, employee.id)
+        names = ", ".join(f"{p['image']}: {p['reason']}" for p in problems)
+        message = f"no photo was enrolled; fix these and send again: {names}"
+        raise ValidationFailedError(message, details={"images": problems})
+    rows = [
+        repository.add_enrollment(
+            session,
+            FaceEnrollment(
+                employee_id=employee.id,
+                engine=engine.name,
+                descriptor=None if e.descriptor is None else np.asarray(e.descriptor, dtype=np.float32).tobytes(),
+                external_face_id=e.external_face_id,
+                source_name=image.name[:255] or None,
+                box_left=e.box.left,
+                box_top=e.box.top,
+                box_width=e.box.width,
+                box_height=e.box.height,
+                created_by_id=user_id,
+            ),
+        )
+        for image, e in enrolled
+    ]
+    session.flush()
+    return rows
+
+
+def _forget(enrollments: Sequence[Enrollment], engine: FaceEngine, employee_id: int) -> None:
+    ids = [e.external_face_id for e in enrollments if e.external_face_id]
+    if ids:
+        # If this fails too, identify() ignores face ids we do not hold, so an orphan cannot match anyone.
+        with contextlib.suppress(FaceEngineError):
+            engine.remove(employee_id, ids)
+
+
+def list_faces(session: Session, employee_id: int) -> Sequence[FaceEnrollment]:
+    organization.get_employee(session, employee_id)
+    return repository.list_enrollments(session, employee_id)
+
+
+@dataclass(frozen=True)
+class Erasure:
+    faces_removed: int
+    snapshots_deleted: int
+
+
+def erase_face_data(session: Session, engine: FaceEngine, store: SnapshotStore, employee_id: int) -> Erasure:
+    """Remove an employee's biometric data everywhere: enrolled templates (ours and the AWS collection's) and the
+    snapshots that show them. AWS goes first: if it cannot be reached nothing is deleted and the caller gets 503."""
+    rows = repository.list_enrollments(session, employee_id)
+    external = [r.external_face_id for r in rows if r.external_face_id]
+    if external:
+        try:
+            engine.remove(employee_id, external)
+        except FaceEngineError as exc:
+            raise ServiceUnavailableError(f"face engine unavailable, nothing was erased: {exc}") from exc
+    removed = repository.delete_enrollments(session, employee_id)
+    paths = repository.snapshot_paths_of_employee(session, employee_id)
+    repository.clear_snapshot_paths(session, paths)
+    session.flush()
+    deleted = 0
+    for path in paths:
+        try:
+            deleted += 1 if store.delete(path) else 0
+        except (OSError, ValueError):
+            system.record(session, "identity.erasure", f"could not delete snapshot {path}", level="WARNING")
+    return Erasure(faces_removed=removed, snapshots_deleted=deleted)
+
+
+# --- identification -------------------------------------------------------------------------------------------
+
+_gallery_lock = threading.Lock()
+_galleries: dict[str, tuple[tuple[int, int, int], Gallery]] = {}
+
+
+def gallery(session: Session, engine_name: str) -> Gallery:
+    """The matchable descriptors, rebuilt only when the enrolled set changed (one cheap aggregate query per call,
+    so every process and worker sees enrolments made by the others)."""
+    key = f"{session.get_bind().url}|{engine_name}"
+    version = repository.gallery_version(session, engine_name)
+    with _gallery_lock:
+        cached = _galleries.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+    rows = repository.gallery_rows(session, engine_name)
+    built = Gallery(
+        employee_ids=np.fromiter((e for e, _ in rows), dtype=np.int64, count=len(rows)),
+        descriptors=(
+            np.frombuffer(b"".join(d for _, d in rows), dtype=np.float32).reshape(len(rows), -1)
+            if rows
+            else np.empty((0, 128), dtype=np.float32)
+        ),
+    )
+    with _gallery_lock:
+        _galleries[key] = (version, built)
+    return built
+
+
+def identify(session: Session, engine: FaceEngine, image: bytes) -> list[FaceResult]:
+    """Every face in the image, each matched to an active employee or unknown."""
+    results = engine.identify(image, gallery(session, engine.name) if engine.name == "local" else Gallery())
+    face_ids = [r.match.face_id for r in results if r.match is not None and r.match.face_id]
+    if engine.name != "local":
+        # A face id we no longer hold (erased while AWS was unreachable, or a deactivated employee) matches nobody.
+        known = repository.enrolled_face_ids(session, face_ids)
+        results = [
+            r if r.match is None or known.get(r.match.face_id or "") == r.match.employee_id else FaceResult(r.box, None)
+            for r in results
+        ]
+    return results
+
+
+def crop_face(image: bytes, box: Box, margin: float = 0.4) -> bytes:
+    """A JPEG of the face with some context around it, for HR to look at."""
+    rgb = decode_rgb(image)
+    h, w = rgb.shape[:2]
+    dx, dy = int(box.width * margin), int(box.height * margin)
+    x0, y0 = max(0, box.left - dx), max(0, box.top - dy)
+    x1, y1 = min(w, box.left + box.width + dx), min(h, box.top + box.height + dy)
+    ok, encoded = cv2.imencode(".jpg", np.ascontiguousarray(rgb[y0:y1, x0:x1, ::-1]), [cv2.IMWRITE_JPEG_QUALITY, 90])
+    if not ok:
+        raise FaceImageError("could not encode the face crop")
+    return encoded.tobytes()
+
+
+# --- unknown faces ------------------------------------------------------------------------------------------------
+
+
+def record_unknown(
+    session: Session, store: SnapshotStore, image: bytes, box: Box, camera_id: str | None, at: datetime
+) -> UnknownAttendance:
+    path = store.save("unknown", crop_face(image, box), at)
+    row = repository.add_unknown(
+        session, UnknownAttendance(camera_id=camera_id, detected_at=at, snapshot_path=path, status="pending")
+    )
+    session.flush()
+    return row
+
+
+def list_unknown(
+    session: Session, page: PageParams, *, status: str | None, camera_id: str | None
+) -> tuple[Sequence[UnknownAttendance], int]:
+    return repository.list_unknown(session, page, status=status, camera_id=camera_id)
+
+
+def get_unknown(session: Session, unknown_id: int, *, for_update: bool = False) -> UnknownAttendance:
+    row = repository.get_unknown(session, unknown_id, for_update=for_update)
+    if row is None:
+        raise NotFoundError(f"unknown face {unknown_id} not found")
+    return row
+
+
+def resolve_unknown(
+    session: Session, unknown_id: int, *, employee: Employee | None, user_id: int | None
+) -> UnknownAttendance:
+    """Mark a pending unknown face as assigned to an employee, or dismissed (employee None). Only once."""
+    row = get_unknown(session, unknown_id, for_update=True)
+    if row.status != "pending":
+        message = f"unknown face {unknown_id} is already {row.status}"
+        raise ValidationFailedError(message, details={"status": row.status})
+    row.status = "assigned" if employee is not None else "dismissed"
+    row.assigned_employee_id = employee.id if employee is not None else None
+    row.assigned_by_id = user_id
+    row.assigned_at = utcnow()
+    session.flush()
+    return row
+
+
+# --- pending recognitions (engine outage) ------------------------------------------------------------------------
+
+
+def save_pending(
+    session: Session, store: SnapshotStore, image: bytes, camera_id: str | None, at: datetime, error: str
+) -> PendingRecognition:
+    path = store.save("pending", image, at, ".png" if image.startswith(b"\x89PNG") else ".jpg")
+    row = repository.add_pending(
+        session, PendingRecognition(camera_id=camera_id, captured_at=at, image_path=path, last_error=error[:500])
+    )
+    session.flush()
+    return row
+
+
+def due_pending(session: Session, limit: int = 50) -> Sequence[PendingRecognition]:
+    return repository.due_pending(session, limit)
+
+
+# --- retention --------------------------------------------------------------------------------------------------
+
+
+def cleanup_snapshots(
+    session: Session, settings: Settings, *, dry_run: bool = False, retention_days: int | None = None
+) -> dict[str, object]:
+    """The spec's 90-day cleanup: old image files under the snapshot root, their database references, a
+    system_log line. Returns the spec's report plus dry_run and errors."""
+    days = retention_days or settings.identity.snapshot_retention_days
+    report = cleanup(settings.identity.snapshot_dir, utcnow() - timedelta(days=days), dry_run=dry_run)
+    if not dry_run:
+        repository.clear_snapshot_paths(session, report.deleted)
+    result: dict[str, object] = {
+        "files_deleted": report.files_deleted,
+        "disk_space_freed_mb": report.disk_space_freed_mb,
+        "success": not report.errors,
+        "dry_run": dry_run,
+        "retention_days": days,
+        "errors": report.errors[:100],
+    }
+    verb = "would delete" if dry_run else "deleted"
+    system.record(
+        session,
+        "identity.snapshot_cleanup",
+        f"{verb} {report.files_deleted} snapshots older than {days} days ({report.disk_space_freed_mb} MB)",
+        level="INFO" if not report.errors else "WARNING",
+        details=result,
+    )
+    return result

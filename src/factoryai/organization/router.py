@@ -6,6 +6,8 @@ from fastapi import APIRouter, Response, status
 
 from factoryai.api.deps import API_V1, CurrentUser, HrUser, SessionDep
 from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, SearchQuery, to_page
+from factoryai.identity import service as identity
+from factoryai.identity.deps import FaceEngineDep, SnapshotStoreDep
 from factoryai.organization import service
 from factoryai.organization.schemas import (
     DepartmentCreate,
@@ -81,6 +83,11 @@ def update_employee(employee_id: IdPath, data: EmployeeUpdate, session: SessionD
 
 
 @router.delete("/employees/{employee_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["employees"])
-def delete_employee(employee_id: IdPath, session: SessionDep, _hr: HrUser) -> Response:
+def delete_employee(
+    employee_id: IdPath, session: SessionDep, engine: FaceEngineDep, store: SnapshotStoreDep, _hr: HrUser
+) -> Response:
+    # Erasure: face data goes with the employee, also where a database cascade cannot reach (AWS, snapshot files).
+    service.ensure_employee_deletable(session, employee_id)
+    identity.erase_face_data(session, engine, store, employee_id)
     service.delete_employee(session, employee_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
 from factoryai.attendance import service as attendance
 from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
-from factoryai.core.repository import delete_unless_referenced
+from factoryai.core.repository import delete_unless_referenced, raise_if_referenced
 from factoryai.core.schemas import PageParams
 from factoryai.organization import repository
 from factoryai.organization.models import Department, Employee
@@ -116,13 +116,20 @@ def update_employee(session: Session, employee_id: int, data: EmployeeUpdate) ->
     return employee
 
 
+def _employee_history(employee: Employee) -> Callable[[str], str]:
+    return lambda refs: (
+        f"employee {employee.id} has history ({refs}) that must be kept; "
+        "deactivate the employee instead (is_active=false)"
+    )
+
+
+def ensure_employee_deletable(session: Session, employee_id: int) -> Employee:
+    """409 when the employee has history; callers check this before erasing data held outside the database."""
+    employee = get_employee(session, employee_id)
+    raise_if_referenced(session, employee, _employee_history(employee))
+    return employee
+
+
 def delete_employee(session: Session, employee_id: int) -> None:
     employee = get_employee(session, employee_id)
-    delete_unless_referenced(
-        session,
-        employee,
-        lambda refs: (
-            f"employee {employee.id} has history ({refs}) that must be kept; "
-            "deactivate the employee instead (is_active=false)"
-        ),
-    )
+    delete_unless_referenced(session, employee, _employee_history(employee))

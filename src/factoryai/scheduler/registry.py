@@ -13,8 +13,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from factoryai.attendance import face_punch
 from factoryai.attendance import service as attendance
 from factoryai.core.config import Settings
+from factoryai.identity import service as identity
+from factoryai.identity.engines.factory import engine_for
+from factoryai.identity.snapshots import SnapshotStore
 
 JobFunction = Callable[[Session, Settings, datetime], dict[str, Any]]
 
@@ -39,12 +43,38 @@ def _absence_cron(settings: Settings) -> dict[str, Any]:
     return {"hour": at.hour, "minute": at.minute}
 
 
+def _cleanup_snapshots(session: Session, settings: Settings, _slot: datetime) -> dict[str, Any]:
+    return identity.cleanup_snapshots(session, settings)
+
+
+def _retry_face_punches(session: Session, settings: Settings, _slot: datetime) -> dict[str, Any]:
+    store = SnapshotStore(settings.identity.snapshot_dir)
+    return face_punch.retry_pending(session, settings, engine_for(settings), store)
+
+
+def _cleanup_cron(settings: Settings) -> dict[str, Any]:
+    at = settings.identity.snapshot_cleanup_time
+    return {"hour": at.hour, "minute": at.minute}
+
+
 JOBS: tuple[Job, ...] = (
     Job(
         name="attendance.mark_absent",
         description="Marks ABSENT whoever missed yesterday's shift (site time).",
         cron=_absence_cron,
         run=_mark_absent,
+    ),
+    Job(
+        name="identity.cleanup_snapshots",
+        description="Deletes face snapshots older than the retention (spec: 90 days) and their references.",
+        cron=_cleanup_cron,
+        run=_cleanup_snapshots,
+    ),
+    Job(
+        name="attendance.retry_face_punches",
+        description="Re-processes camera punches that waited for the face engine (AWS outage).",
+        cron=lambda settings: {"minute": f"*/{settings.identity.pending_retry_minutes}"},
+        run=_retry_face_punches,
     ),
 )
 

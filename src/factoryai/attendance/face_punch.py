@@ -1,0 +1,156 @@
+"""Attendance from a camera image (spec Module 3's flow): identify every face, punch the matched employees, keep
+the unknown ones for HR, and never lose a punch to an engine outage (it waits as a pending recognition).
+
+Lives in attendance because it ends in punches; identity is reached only through its service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from factoryai.attendance import service as attendance
+from factoryai.attendance.schemas import PunchRequest, PunchResult
+from factoryai.cameras import service as cameras
+from factoryai.core.clock import utcnow
+from factoryai.core.config import Settings
+from factoryai.core.errors import AppError, ValidationFailedError
+from factoryai.identity import service as identity
+from factoryai.identity.engines.base import FaceEngine, FaceEngineError, FaceImageError, FaceResult
+from factoryai.identity.snapshots import SnapshotStore
+from factoryai.organization import service as organization
+
+# A pending image is retried by the job every few minutes; after this many failed tries (about a day at the
+# default schedule) it is marked failed and left for HR, its image still on disk until the retention cleanup.
+MAX_PENDING_ATTEMPTS = 288
+
+
+@dataclass
+class FaceOutcome:
+    face: FaceResult
+    punch: PunchResult | None = None
+    unknown_id: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class FacePunchOutcome:
+    faces: list[FaceOutcome] = field(default_factory=list)
+    pending_id: int | None = None
+
+
+def punch_by_face(
+    session: Session,
+    engine: FaceEngine,
+    store: SnapshotStore,
+    settings: Settings,
+    image: bytes,
+    camera_id: str | None,
+    at: datetime | None,
+) -> FacePunchOutcome:
+    if camera_id is not None:
+        cameras.get_camera_for_event(session, camera_id)
+    when = at or utcnow()
+    try:
+        faces = identity.identify(session, engine, image)
+    except FaceImageError as exc:
+        raise ValidationFailedError(str(exc), details={"field": "image"}) from exc
+    except FaceEngineError as exc:
+        pending = identity.save_pending(session, store, image, camera_id, when, str(exc))
+        return FacePunchOutcome(pending_id=pending.id)
+    return FacePunchOutcome(faces=_apply(session, store, settings, image, faces, camera_id, when))
+
+
+def _apply(
+    session: Session,
+    store: SnapshotStore,
+    settings: Settings,
+    image: bytes,
+    faces: list[FaceResult],
+    camera_id: str | None,
+    at: datetime,
+) -> list[FaceOutcome]:
+    outcomes = []
+    for face in faces:
+        outcome = FaceOutcome(face=face)
+        if face.match is None:
+            outcome.unknown_id = identity.record_unknown(session, store, image, face.box, camera_id, at).id
+        else:
+            request = PunchRequest(
+                employee_id=face.match.employee_id,
+                timestamp=at,
+                camera_id=camera_id,
+                confidence=round(face.match.similarity, 2),
+                face_id=face.match.face_id,
+            )
+            # One face's refusal (no shift, inactive) must not undo the other faces' punches.
+            try:
+                with session.begin_nested():
+                    outcome.punch = attendance.punch(session, request, settings)
+            except AppError as exc:
+                outcome.error = exc.message
+        outcomes.append(outcome)
+    return outcomes
+
+
+def retry_pending(session: Session, settings: Settings, engine: FaceEngine, store: SnapshotStore) -> dict[str, Any]:
+    """The job: re-run recognitions that waited for the engine, as of the time they were captured."""
+    done = failed = still_pending = 0
+    for pending in identity.due_pending(session):
+        image = store.read(pending.image_path) if pending.image_path else None
+        if image is None:
+            pending.status, pending.last_error = "failed", "image no longer on disk"
+            failed += 1
+            continue
+        try:
+            faces = identity.identify(session, engine, image)
+        except FaceImageError as exc:
+            pending.status, pending.last_error = "failed", str(exc)[:500]
+            failed += 1
+            continue
+        except FaceEngineError as exc:
+            pending.attempts += 1
+            pending.last_error = str(exc)[:500]
+            if pending.attempts >= MAX_PENDING_ATTEMPTS:
+                pending.status = "failed"
+                failed += 1
+            else:
+                still_pending += 1
+            break  # the engine is still down: the next run tries again, oldest first
+        _apply(session, store, settings, image, faces, pending.camera_id, pending.captured_at)
+        pending.status, pending.processed_at, pending.attempts = "done", utcnow(), pending.attempts + 1
+        done += 1
+    session.flush()
+    return {"processed": done, "failed": failed, "still_pending": still_pending}
+
+
+def assign_unknown(
+    session: Session,
+    engine: FaceEngine,
+    store: SnapshotStore,
+    settings: Settings,
+    unknown_id: int,
+    employee_id: int,
+    *,
+    record_attendance: bool,
+    enroll: bool,
+    user_id: int | None,
+) -> tuple[Any, PunchResult | None, int | None]:
+    """HR says who an unknown face was: mark it, record the punch as of when it was seen, optionally enrol the crop."""
+    employee = organization.get_employee(session, employee_id)
+    row = identity.resolve_unknown(session, unknown_id, employee=employee, user_id=user_id)
+    punch = None
+    if record_attendance:
+        request = PunchRequest(employee_id=employee.id, timestamp=row.detected_at, camera_id=row.camera_id)
+        punch = attendance.punch(session, request, settings)
+    enrolled_id = None
+    if enroll:
+        crop = store.read(row.snapshot_path) if row.snapshot_path else None
+        if crop is None:
+            raise ValidationFailedError(f"unknown face {unknown_id} has no snapshot left to enrol", details={})
+        upload = identity.UploadedImage(name=f"unknown-{row.id}.jpg", data=crop)
+        enrolled_id = identity.enroll_faces(session, engine, employee.id, [upload], user_id)[0].id
+    return row, punch, enrolled_id
