@@ -287,6 +287,22 @@ class VehicleSettings(Section):
             raise ValueError("must be an http:// or https:// URL")
         return value
 
+    vote_frames: int = Field(
+        5,
+        ge=1,
+        le=30,
+        description="Frames of one vehicle pass whose plate reads are combined (per-character vote) before the gate.",
+    )
+    cooldown_seconds: float = Field(
+        60,
+        ge=0,
+        le=3600,
+        description="Camera reads: the same plate at the same camera within this time is the same pass (one log row).",
+    )
+    ocr_engine: Literal["rapidocr", "easyocr"] = Field(
+        "rapidocr",
+        description="Plate reader: 'rapidocr' (PP-OCRv4, in the wheel) or 'easyocr' (extra: factoryai[easyocr]).",
+    )
     open_gate_statuses: list[GateStatus] = Field(
         default_factory=lambda: ["AUTHORIZED", "UNKNOWN"],
         description="Decisions that open the gate (the spec's example opens for UNKNOWN; BLOCKED never opens).",
@@ -308,6 +324,11 @@ class OccupancySettings(Section):
 
 class VideoSettings(Section):
     jpeg_quality: int = Field(80, ge=10, le=100, description="JPEG quality of the MJPEG stream.")
+    detector_model_path: Path | None = Field(
+        None,
+        description="YOLOX ONNX model (e.g. yolox_nano.onnx). When set, plate OCR runs on the vehicle's box only; "
+        "unset, it searches the whole frame.",
+    )
 
 
 class MqttSettings(Section):

@@ -36,6 +36,7 @@ from factoryai.identity.snapshots import SnapshotStore, cleanup
 from factoryai.organization import service as organization
 from factoryai.organization.models import Employee
 from factoryai.system import service as system
+from factoryai.vehicles import service as vehicles
 
 MAX_ENROLL_IMAGES = 5
 
@@ -303,6 +304,7 @@ def cleanup_snapshots(
     report = cleanup(settings.identity.snapshot_dir, utcnow() - timedelta(days=days), dry_run=dry_run)
     if not dry_run:
         repository.clear_snapshot_paths(session, report.deleted)
+        vehicles.forget_snapshots(session, report.deleted)
     result: dict[str, object] = {
         "files_deleted": report.files_deleted,
         "disk_space_freed_mb": report.disk_space_freed_mb,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from factoryai.core.repository import paginate
@@ -89,3 +89,24 @@ def page_of(session: Session, query: Select[tuple[VehicleLog]], page: PageParams
 
 def all_of(session: Session, query: Select[tuple[VehicleLog]], limit: int) -> Sequence[VehicleLog]:
     return session.scalars(query.limit(limit)).all()
+
+
+def recent_log(session: Session, camera_id: str, plate_number: str, since: datetime) -> VehicleLog | None:
+    query = (
+        select(VehicleLog)
+        .where(VehicleLog.camera_id == camera_id, VehicleLog.plate_number == plate_number)
+        .where(VehicleLog.timestamp >= since)
+        .order_by(VehicleLog.timestamp.desc(), VehicleLog.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def clear_snapshot_paths(session: Session, paths: Sequence[str]) -> int:
+    cleared = 0
+    for start in range(0, len(paths), 500):
+        chunk = list(paths[start : start + 500])
+        for model in (VehicleLog, VehicleAlert):
+            stmt = update(model).where(model.snapshot_path.in_(chunk)).values(snapshot_path=None)
+            cleared += session.execute(stmt).rowcount
+    return cleared

@@ -39,6 +39,9 @@ class PlateValidationResult(ReadModel):
     corrections: list[CorrectionRead]
     needs_review: bool
     vehicle_log_id: int
+    duplicate_of: int | None = Field(
+        None, description="Camera reads only: the same plate was decided at this camera within the cooldown."
+    )
 
 
 class WatchlistCreate(InputModel):

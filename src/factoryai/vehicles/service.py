@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,14 +16,25 @@ from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailed
 from factoryai.core.events import publish_after_commit
 from factoryai.core.schemas import PageParams
 from factoryai.vehicles import repository
-from factoryai.vehicles.gate import decide
+from factoryai.vehicles.gate import GateDecision, decide
 from factoryai.vehicles.models import VehicleAlert, VehicleLog, VehicleStatus, WatchList, WatchlistEntry
 from factoryai.vehicles.plates import normalise, watchlist_key
 from factoryai.vehicles.schemas import CorrectionRead, PlateValidationRequest, PlateValidationResult, WatchlistCreate
 
 
-def validate_plate(session: Session, data: PlateValidationRequest, settings: Settings) -> PlateValidationResult:
-    """Run the three layers on one read and log the decision, whatever it is."""
+def validate_plate(
+    session: Session,
+    data: PlateValidationRequest,
+    settings: Settings,
+    *,
+    snapshot_path: str | None = None,
+    cooldown_seconds: float = 0,
+) -> PlateValidationResult:
+    """Run the three layers on one read and log the decision, whatever it is.
+
+    With a cooldown (camera reads), the same plate at the same camera within it is one vehicle pass: the earlier
+    decision is returned as a duplicate, with no second log row, alert or gate event.
+    """
     if data.camera_id is not None:
         cameras.get_camera_for_event(session, data.camera_id)
     now = utcnow()
@@ -39,6 +51,12 @@ def validate_plate(session: Session, data: PlateValidationRequest, settings: Set
     )
     if not decision.plate_number:
         raise ValidationFailedError("plate_text holds no letters or digits", details={"field": "plate_text"})
+    if cooldown_seconds > 0 and data.camera_id is not None:
+        earlier = repository.recent_log(
+            session, data.camera_id, decision.plate_number[:20], now - timedelta(seconds=cooldown_seconds)
+        )
+        if earlier is not None:
+            return _result(decision, earlier, duplicate=True)
     log = repository.add_log(
         session,
         VehicleLog(
@@ -51,6 +69,7 @@ def validate_plate(session: Session, data: PlateValidationRequest, settings: Set
             needs_review=decision.needs_review,
             timestamp=now,
             camera_id=data.camera_id,
+            snapshot_path=snapshot_path,
         ),
     )
     session.flush()
@@ -61,18 +80,28 @@ def validate_plate(session: Session, data: PlateValidationRequest, settings: Set
         # (the publisher queues and reconnects on its own thread).
         payload = {"plate_number": decision.plate_number, "status": decision.status.value, "vehicle_log_id": log.id}
         publish_after_commit(session, f"gate/{data.camera_id}/open", payload)
+    return _result(decision, log, duplicate=False)
+
+
+def _result(decision: GateDecision, log: VehicleLog, *, duplicate: bool) -> PlateValidationResult:
     return PlateValidationResult(
         valid=decision.valid,
         plate_number=decision.plate_number,
         confidence=decision.confidence,
         status=decision.status,
-        should_trigger_gate_event=decision.should_trigger_gate_event,
+        should_trigger_gate_event=decision.should_trigger_gate_event and not duplicate,
         alert_message=decision.alert_message,
         rejection_reason=decision.rejection_reason,
         corrections=[CorrectionRead.model_validate(c, from_attributes=True) for c in decision.corrections],
         needs_review=decision.needs_review,
         vehicle_log_id=log.id,
+        duplicate_of=log.id if duplicate else None,
     )
+
+
+def forget_snapshots(session: Session, paths: Sequence[str]) -> int:
+    """Retention deleted these files: drop the references to them."""
+    return repository.clear_snapshot_paths(session, paths)
 
 
 def _raise_alert(session: Session, log: VehicleLog, message: str) -> VehicleAlert:
