@@ -249,6 +249,37 @@ def attendance_mark_absent(
     typer.echo(f"{target.isoformat()}: {run.marked_absent} marked absent{note}")
 
 
+@app.command("enroll")
+def enroll(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path,
+        typer.Option("--dir", exists=True, file_okay=False, help="PHOTOS/<employee id or e-mail>/*.jpg|png"),
+    ],
+) -> None:
+    """Enrol employees' face photos in bulk; prints what failed and why."""
+    from factoryai.core.db import create_session_factory
+    from factoryai.identity.bulk_enroll import enroll_folder, photo_folders
+    from factoryai.identity.engines.factory import engine_for
+
+    settings = _settings(ctx)
+    total = sum(max(1, len(photos)) for _key, photos in photo_folders(directory))
+    engine = _engine(settings)
+    try:
+        with typer.progressbar(length=total, label="Enrolling", file=sys.stderr) as bar:
+            report = enroll_folder(create_session_factory(engine), engine_for(settings), directory, bar.update)
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"enrolled {report.enrolled} photos of {report.employees} employees; "
+        f"{report.skipped} already enrolled; {len(report.failures)} failed"
+    )
+    for path, reason in report.failures:
+        typer.echo(f"  {path}: {reason}")
+    if report.failures:
+        raise typer.Exit(1)
+
+
 @config_app.command("reference")
 def config_reference() -> None:
     """Print every setting (env var, default, description) as Markdown."""

@@ -133,3 +133,10 @@ def ensure_employee_deletable(session: Session, employee_id: int) -> Employee:
 def delete_employee(session: Session, employee_id: int) -> None:
     employee = get_employee(session, employee_id)
     delete_unless_referenced(session, employee, _employee_history(employee))
+
+
+def find_employee(session: Session, key: str) -> Employee | None:
+    """An employee by id ("42") or e-mail (any case): how bulk imports name people."""
+    if key.isdigit():
+        return repository.get_employee(session, int(key))
+    return repository.get_employee_by_email(session, key.strip().lower())
