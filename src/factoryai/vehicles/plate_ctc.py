@@ -9,7 +9,7 @@ fixed look-alike table. The score gap to the unconstrained best path says how mu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +39,7 @@ class Decoded:
     text: str
     score: float  # log-probability of the best path
     template: str
+    prior: float  # the template's log prior, added to ``score`` when ranking
     char_probs: tuple[float, ...]  # per character: its highest probability over the frames it occupies
 
 
@@ -56,8 +57,9 @@ def _slot_options(template: str, i: int) -> list[int]:
 class Grammar:
     """A prefix tree over templates; nodes are template slots, each with its allowed characters."""
 
-    def __init__(self, templates: Iterable[str]) -> None:
+    def __init__(self, templates: Iterable[str], log_prior: Mapping[str, float] | None = None) -> None:
         self.templates = tuple(dict.fromkeys(templates))
+        self.log_prior = {t: (log_prior or {}).get(t, 0.0) for t in self.templates}
         width = len(_CODES)
         parents: list[int] = []
         chars: list[list[int]] = []
@@ -84,7 +86,8 @@ class Grammar:
         self.parent_or_self = np.where(self.rooted, np.arange(len(parents)), self.parent)
 
     def decode(self, log_probs: np.ndarray, top: int = 3) -> list[Decoded]:
-        """The best path of each template, best first (at most ``top``); ``log_probs`` is (frames, 37)."""
+        """The best path of each template, best first by score plus prior (at most ``top``); ``log_probs`` is
+        (frames, 37)."""
         frames = log_probs.shape[0]
         if frames == 0:
             return []
@@ -128,12 +131,12 @@ class Grammar:
             final = np.maximum(emit_nb[node], after_b[node])
             opt = int(final.argmax())
             if final[opt] > _NEG / 2:
-                ends.append((float(final[opt]), node, opt, template))
+                ends.append((float(final[opt]) + self.log_prior[template], node, opt, template))
         ends.sort(reverse=True)
         return [self._trace(log_probs, e, trace_src, trace_opt, trace_b, emit_nb, after_b) for e in ends[:top]]
 
     def _trace(self, log_probs, end, trace_src, trace_opt, trace_b, emit_nb, after_b) -> Decoded:
-        score, node, opt, template = end
+        rank, node, opt, template = end
         in_blank = after_b[node, opt] > emit_nb[node, opt]
         chars: list[str] = []
         probs: list[float] = []
@@ -152,7 +155,8 @@ class Grammar:
             if self.rooted[node]:
                 break
             node, opt, in_blank = int(self.parent[node]), int(trace_opt[t][node, opt]), src == 2
-        return Decoded("".join(reversed(chars)), score, template, tuple(reversed(probs)))
+        prior = self.log_prior[template]
+        return Decoded("".join(reversed(chars)), rank - prior, template, prior, tuple(reversed(probs)))
 
 
 def free_decode(probs: np.ndarray) -> tuple[str, float]:
