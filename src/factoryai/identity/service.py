@@ -296,12 +296,18 @@ def due_pending(session: Session, limit: int = 50) -> Sequence[PendingRecognitio
 
 
 def cleanup_snapshots(
-    session: Session, settings: Settings, *, dry_run: bool = False, retention_days: int | None = None
+    session: Session,
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    retention_days: int | None = None,
+    now: datetime | None = None,
 ) -> dict[str, object]:
     """The spec's 90-day cleanup: old image files under the snapshot root, their database references, a
     system_log line. Returns the spec's report plus dry_run and errors."""
     days = retention_days or settings.identity.snapshot_retention_days
-    report = cleanup(settings.identity.snapshot_dir, utcnow() - timedelta(days=days), dry_run=dry_run)
+    cutoff = (now or utcnow()) - timedelta(days=days)  # a job passes its slot: a late run cuts the same files
+    report = cleanup(settings.identity.snapshot_dir, cutoff, dry_run=dry_run)
     if not dry_run:
         repository.clear_snapshot_paths(session, report.deleted)
         vehicles.forget_snapshots(session, report.deleted)

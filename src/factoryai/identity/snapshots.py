@@ -35,8 +35,12 @@ class SnapshotStore:
         target = self.root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(target)  # readers never see half a file
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(target)  # readers never see half a file
+        except OSError:
+            tmp.unlink(missing_ok=True)  # disk full: leave no half file behind
+            raise
         return relative
 
     def resolve(self, relative: str) -> Path:
@@ -54,7 +58,7 @@ class SnapshotStore:
     def read(self, relative: str) -> bytes | None:
         try:
             return self.resolve(relative).read_bytes()
-        except (SnapshotPathError, FileNotFoundError, IsADirectoryError):
+        except (SnapshotPathError, OSError):  # gone, unreadable, or not a file: the caller answers 404
             return None
 
     def delete(self, relative: str) -> int:
@@ -94,7 +98,7 @@ def cleanup(root: Path, older_than: datetime, *, dry_run: bool = False) -> Clean
     if not root.is_dir():  # nothing saved yet
         return report
     cutoff = older_than.timestamp()
-    for directory, _dirs, files in os.walk(root, topdown=False, followlinks=False, onerror=_collect(report)):
+    for directory, _dirs, files in os.walk(root, topdown=False, followlinks=False, onerror=_collect(report, root)):
         for name in files:
             path = Path(directory) / name
             try:
@@ -108,6 +112,8 @@ def cleanup(root: Path, older_than: datetime, *, dry_run: bool = False) -> Clean
                 report.files_deleted += 1
                 report.bytes_freed += info.st_size
                 report.deleted.append(path.relative_to(root).as_posix())
+            except FileNotFoundError:  # deleted meanwhile (erasure, a concurrent cleanup): nothing to do
+                continue
             except OSError as exc:
                 report.errors.append(f"{path.relative_to(root).as_posix()}: {exc.strerror or exc}")
         if not dry_run and Path(directory) != root:
@@ -125,8 +131,10 @@ def _remove_if_empty(directory: Path) -> int:
         return 0
 
 
-def _collect(report: CleanupReport) -> Callable[[OSError], None]:
+def _collect(report: CleanupReport, root: Path) -> Callable[[OSError], None]:
     def onerror(error: OSError) -> None:
-        report.errors.append(f"{error.filename}: {error.strerror or error}")
+        where = Path(error.filename or root)
+        shown = where.relative_to(root).as_posix() if where.is_relative_to(root) else where.name
+        report.errors.append(f"{shown}: {error.strerror or error}")  # no absolute server paths in API answers
 
     return onerror

@@ -43,8 +43,8 @@ def _absence_cron(settings: Settings) -> dict[str, Any]:
     return {"hour": at.hour, "minute": at.minute}
 
 
-def _cleanup_snapshots(session: Session, settings: Settings, _slot: datetime) -> dict[str, Any]:
-    return identity.cleanup_snapshots(session, settings)
+def _cleanup_snapshots(session: Session, settings: Settings, slot: datetime) -> dict[str, Any]:
+    return identity.cleanup_snapshots(session, settings, now=slot)
 
 
 def _retry_face_punches(session: Session, settings: Settings, _slot: datetime) -> dict[str, Any]:
