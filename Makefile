@@ -53,6 +53,8 @@ test-fast: install
 # Benchmarks (not tests): each prints our figure beside a naive baseline from the same run. See docs/benchmarks.md.
 bench: install services
 	$(BIN)/python bench/checkin_throughput.py
+	$(BIN)/python bench/face_speed.py
+	$(BIN)/python bench/face_accuracy.py
 
 # Re-pin every dependency after editing pyproject.toml (needs network; commit the result).
 lock:
