@@ -7,7 +7,7 @@ Lives in attendance because it ends in punches; identity is reached only through
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -53,7 +53,7 @@ def punch_by_face(
 ) -> FacePunchOutcome:
     if camera_id is not None:
         cameras.get_camera_for_event(session, camera_id)
-    when = at or utcnow()
+    when = (at or utcnow()).astimezone(UTC)  # snapshot folders are UTC dates, as the retry job sees them
     try:
         faces = identity.identify(session, engine, image)
     except FaceImageError as exc:

@@ -54,6 +54,9 @@ class FaceEnrollment(Base):
         CheckConstraint("engine IN ('local', 'aws')", name="engine"),
         CheckConstraint("descriptor IS NOT NULL OR external_face_id IS NOT NULL", name="has_template"),
         Index("ix_face_enrollment_engine_employee", "engine", "employee_id"),
+        # Ids are never reused (SQLite would hand a deleted row's id to the next one): the gallery cache's
+        # version relies on it.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

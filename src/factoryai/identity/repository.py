@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -69,13 +70,20 @@ def _active_enrollments(engine: str) -> Select[tuple[int, int, bytes | None]]:
     )
 
 
-def gallery_version(session: Session, engine: str) -> tuple[int, int, int]:
-    """Changes whenever the set of matchable photos changes (enrolled, removed, employee (de)activated)."""
-    rows = _active_enrollments(engine).subquery()
-    count, top, total = session.execute(
-        select(func.count(), func.coalesce(func.max(rows.c.id), 0), func.coalesce(func.sum(rows.c.id), 0))
-    ).one()
-    return int(count), int(top), int(total)
+def gallery_version(session: Session, engine: str) -> tuple[Any, ...]:
+    """Changes whenever the set of matchable photos changes: enrolled or removed (ids are never reused, see the
+    model), or an employee (de)activated (their updated_at moves)."""
+    rows = _active_enrollments(engine).add_columns(Employee.updated_at.label("employee_updated_at")).subquery()
+    return tuple(
+        session.execute(
+            select(
+                func.count(),
+                func.coalesce(func.max(rows.c.id), 0),
+                func.coalesce(func.sum(rows.c.id), 0),
+                func.max(rows.c.employee_updated_at),
+            )
+        ).one()
+    )
 
 
 def gallery_rows(session: Session, engine: str) -> list[tuple[int, bytes]]:

@@ -178,7 +178,7 @@ def erase_face_data(session: Session, engine: FaceEngine, store: SnapshotStore, 
 # --- identification -------------------------------------------------------------------------------------------
 
 _gallery_lock = threading.Lock()
-_galleries: dict[str, tuple[tuple[int, int, int], Gallery]] = {}
+_galleries: dict[str, tuple[tuple[object, ...], Gallery]] = {}
 
 
 def gallery(session: Session, engine_name: str) -> Gallery:

@@ -64,6 +64,7 @@ def upgrade() -> None:
             ["employee_id"], ["employee.id"], name=op.f("fk_face_enrollment_employee_id_employee"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_face_enrollment")),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_face_enrollment_engine_employee", "face_enrollment", ["engine", "employee_id"], unique=False)
 
