@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from factoryai.api.app import create_app
 from factoryai.core.config import Settings
+from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity.models import FaceEnrollment, UnknownAttendance
-from factoryai.identity.snapshots import SnapshotStore
 from factoryai.organization.models import Employee
 from tests.attendance.test_check_in import ingest_key_headers, new_employee, new_shift, punched
 from tests.conftest import assert_error

@@ -25,9 +25,9 @@ from factoryai.attendance import face_punch
 from factoryai.attendance.models import AttendanceRecord
 from factoryai.core.config import Settings
 from factoryai.core.db import create_session_factory
+from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity.engines.factory import engine_for
 from factoryai.identity.models import AccessLog, PendingRecognition, UnknownAttendance
-from factoryai.identity.snapshots import SnapshotStore
 from factoryai.scheduler.models import JobRun
 from factoryai.scheduler.registry import job_named
 from factoryai.scheduler.runner import run_slot

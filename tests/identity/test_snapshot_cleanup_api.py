@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from factoryai.core.config import Settings
 from factoryai.core.db import create_session_factory
+from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity import service
 from factoryai.identity.engines.base import Box
 from factoryai.identity.models import AccessLog, PendingRecognition, UnknownAttendance
-from factoryai.identity.snapshots import SnapshotStore
 from factoryai.organization.models import Employee
 from factoryai.scheduler import runner
 from factoryai.scheduler.models import JobRun

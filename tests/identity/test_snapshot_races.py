@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from factoryai.identity import snapshots
-from factoryai.identity.snapshots import SnapshotStore, cleanup
+from factoryai.core import snapshots
+from factoryai.core.snapshots import SnapshotStore, cleanup
 
 
 def test_a_file_deleted_meanwhile_is_not_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from factoryai.identity.snapshots import SnapshotPathError, SnapshotStore, cleanup
+from factoryai.core.snapshots import SnapshotPathError, SnapshotStore, cleanup
 
 # Whole seconds: a file's st_mtime and the cutoff's timestamp() are then the same float, so the boundary is exact.
 CUTOFF = datetime(2026, 1, 1, tzinfo=UTC)

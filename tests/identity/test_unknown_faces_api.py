@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from factoryai.attendance.models import AttendanceRecord, Shift
 from factoryai.cameras.models import Camera
 from factoryai.core.config import Settings
+from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity.models import AccessLog, UnknownAttendance
-from factoryai.identity.snapshots import SnapshotStore
 from factoryai.organization.models import Employee
 from tests.conftest import assert_error
 from tests.db_helpers import count_rows, stored

@@ -17,6 +17,7 @@ from factoryai.core.auth import API_KEY_PREFIX
 from factoryai.core.config import Settings
 from factoryai.core.db import unit_of_work
 from factoryai.core.errors import ForbiddenError, UnauthorizedError
+from factoryai.core.snapshots import SnapshotStore
 
 # Routers carry the prefix themselves, so the route a request matched (metrics labels, logs) has the full path.
 API_V1 = "/api/v1"
@@ -33,6 +34,13 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_snapshot_store(settings: SettingsDep) -> SnapshotStore:
+    return SnapshotStore(settings.identity.snapshot_dir)
+
+
+SnapshotStoreDep = Annotated[SnapshotStore, Depends(get_snapshot_store)]
 # scope="function": commit before the response is sent, so a failed commit is reported, not hidden.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 

@@ -18,9 +18,9 @@ from factoryai.cameras import service as cameras
 from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.errors import AppError, ValidationFailedError
+from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity import service as identity
 from factoryai.identity.engines.base import FaceEngine, FaceEngineError, FaceImageError, FaceResult
-from factoryai.identity.snapshots import SnapshotStore
 from factoryai.organization import service as organization
 
 # A pending image is retried by the job every few minutes; after this many failed tries (about a day at the

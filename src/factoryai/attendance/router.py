@@ -16,6 +16,7 @@ from factoryai.api.deps import (
     Principal,
     SessionDep,
     SettingsDep,
+    SnapshotStoreDep,
     require_role,
     require_scope,
 )
@@ -41,7 +42,7 @@ from factoryai.attendance.schemas import (
 from factoryai.core.errors import ValidationFailedError
 from factoryai.core.exports import ExportFormat, export_response
 from factoryai.core.schemas import BoxRead, IdFilter, IdPath, Page, PageDep, to_page
-from factoryai.identity.deps import FaceEngineDep, SnapshotStoreDep
+from factoryai.identity.deps import FaceEngineDep
 
 router = APIRouter(prefix=API_V1)
 # Devices post punches with an ingest key; HR and the gate guard may punch by hand.

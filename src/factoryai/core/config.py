@@ -288,6 +288,7 @@ class VehicleSettings(Section):
             raise ValueError("must be an http:// or https:// URL")
         return value
 
+    max_image_mb: float = Field(5, gt=0, le=50, description="Largest camera frame accepted by recognize (413 above).")
     vote_frames: int = Field(
         5,
         ge=1,

@@ -16,6 +16,7 @@ from factoryai.api.deps import (
     Principal,
     SessionDep,
     SettingsDep,
+    SnapshotStoreDep,
     require_role,
     require_scope,
 )
@@ -24,7 +25,7 @@ from factoryai.attendance import face_punch
 from factoryai.core.errors import NotFoundError, ValidationFailedError
 from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, to_page
 from factoryai.identity import service
-from factoryai.identity.deps import FaceEngineDep, SnapshotStoreDep
+from factoryai.identity.deps import FaceEngineDep
 from factoryai.identity.engines.base import FaceImageError
 from factoryai.identity.schemas import (
     AccessLogRead,

@@ -20,6 +20,7 @@ from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.errors import NotFoundError, ServiceUnavailableError, ValidationFailedError
 from factoryai.core.schemas import PageParams
+from factoryai.core.snapshots import SnapshotStore, cleanup
 from factoryai.identity import repository
 from factoryai.identity.engines.base import (
     Box,
@@ -32,7 +33,6 @@ from factoryai.identity.engines.base import (
 )
 from factoryai.identity.images import decode_rgb
 from factoryai.identity.models import AccessLog, FaceEnrollment, PendingRecognition, UnknownAttendance
-from factoryai.identity.snapshots import SnapshotStore, cleanup
 from factoryai.organization import service as organization
 from factoryai.organization.models import Employee
 from factoryai.system import service as system

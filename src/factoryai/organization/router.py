@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from factoryai.api.deps import API_V1, CurrentUser, HrUser, SessionDep
+from factoryai.api.deps import API_V1, CurrentUser, HrUser, SessionDep, SnapshotStoreDep
 from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, SearchQuery, to_page
 from factoryai.identity import service as identity
-from factoryai.identity.deps import FaceEngineDep, SnapshotStoreDep
+from factoryai.identity.deps import FaceEngineDep
 from factoryai.organization import service
 from factoryai.organization.schemas import (
     DepartmentCreate,

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from factoryai.attendance import face_punch
 from factoryai.attendance import service as attendance
 from factoryai.core.config import Settings
+from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity import service as identity
 from factoryai.identity.engines.factory import engine_for
-from factoryai.identity.snapshots import SnapshotStore
 
 JobFunction = Callable[[Session, Settings, datetime], dict[str, Any]]
 

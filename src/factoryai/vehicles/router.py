@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 from pydantic import AwareDatetime
 
 from factoryai.accounts.models import ApiKeyScope, Role, User
-from factoryai.api.deps import API_V1, Principal, SessionDep, SettingsDep, require_role, require_scope
+from factoryai.api.deps import API_V1, Principal, SessionDep, SettingsDep, SnapshotStoreDep, require_role, require_scope
+from factoryai.api.uploads import read_upload
+from factoryai.core.errors import ValidationFailedError
 from factoryai.core.exports import ExportFormat, export_response
 from factoryai.core.schemas import IdPath, Page, PageDep, to_page
 from factoryai.vehicles import service
 from factoryai.vehicles.models import VehicleStatus, WatchList
+from factoryai.vehicles.recognition import recognizer_for
 from factoryai.vehicles.schemas import (
     AlertRead,
+    PlateRecognitionResult,
     PlateValidationRequest,
     PlateValidationResult,
     VehicleLogRead,
@@ -36,6 +40,33 @@ def validate_plate(
     data: PlateValidationRequest, session: SessionDep, settings: SettingsDep, _caller: GateCaller
 ) -> PlateValidationResult:
     return service.validate_plate(session, data, settings)
+
+
+@router.post(
+    "/vehicle/recognize",
+    response_model=PlateRecognitionResult,
+    summary="Read the plate in a camera image (or the frames of one vehicle pass, voted), then the quality gate",
+)
+def recognize(
+    session: SessionDep,
+    settings: SettingsDep,
+    store: SnapshotStoreDep,
+    _caller: GateCaller,
+    image: Annotated[UploadFile | None, File(description="One JPEG/PNG frame.")] = None,
+    images: Annotated[
+        list[UploadFile] | None, File(description="Or several frames of one vehicle pass (up to vehicles.vote_frames).")
+    ] = None,
+    camera_id: Annotated[str | None, Form(min_length=1, max_length=50)] = None,
+    vehicle_type: Annotated[str | None, Form(max_length=50)] = None,
+) -> PlateRecognitionResult:
+    uploads = ([image] if image is not None else []) + list(images or [])
+    limit = settings.vehicles.vote_frames
+    if not 1 <= len(uploads) <= limit:
+        raise ValidationFailedError(
+            f"send 1 to {limit} frames (field 'image' or 'images')", details={"field": "images", "count": len(uploads)}
+        )
+    data = [read_upload(u, settings.vehicles.max_image_mb, "images") for u in uploads]
+    return service.recognize(session, settings, recognizer_for(settings), store, data, camera_id, vehicle_type)
 
 
 @router.get("/vehicles/watchlist", response_model=Page[WatchlistRead])

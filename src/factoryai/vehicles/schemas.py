@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field, StringConstraints
 
-from factoryai.core.schemas import InputModel, ReadModel
+from factoryai.core.schemas import BoxRead, InputModel, ReadModel
 from factoryai.vehicles.models import VehicleStatus, WatchList
 
 PlateText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
@@ -42,6 +42,24 @@ class PlateValidationResult(ReadModel):
     duplicate_of: int | None = Field(
         None, description="Camera reads only: the same plate was decided at this camera within the cooldown."
     )
+
+
+class FrameReadOut(ReadModel):
+    """What one frame gave: the plate read (rows top to bottom, joined into text) and where it was."""
+
+    text: str | None
+    confidence: float | None
+    rows: list[str]
+    plate_box: BoxRead | None
+    vehicle_box: BoxRead | None
+
+
+class PlateRecognitionResult(PlateValidationResult):
+    """validate-plate's answer for the voted read of the frames sent, plus each frame's own read."""
+
+    frames_used: int = Field(description="Frames whose reads took part in the vote (those of the winning length).")
+    best_frame: int = Field(description="Index of the frame kept as the snapshot.")
+    reads: list[FrameReadOut]
 
 
 class WatchlistCreate(InputModel):

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import cv2
+import numpy as np
 from sqlalchemy.orm import Session
 
 from factoryai.accounts.models import User
@@ -14,12 +16,21 @@ from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from factoryai.core.events import publish_after_commit
-from factoryai.core.schemas import PageParams
+from factoryai.core.schemas import BoxRead, PageParams
+from factoryai.core.snapshots import SnapshotStore
 from factoryai.vehicles import repository
 from factoryai.vehicles.gate import GateDecision, decide
 from factoryai.vehicles.models import VehicleAlert, VehicleLog, VehicleStatus, WatchList, WatchlistEntry
 from factoryai.vehicles.plates import normalise, watchlist_key
-from factoryai.vehicles.schemas import CorrectionRead, PlateValidationRequest, PlateValidationResult, WatchlistCreate
+from factoryai.vehicles.recognition import FrameRead, ImageError, PlateRecognizer, decode_bgr
+from factoryai.vehicles.schemas import (
+    CorrectionRead,
+    FrameReadOut,
+    PlateRecognitionResult,
+    PlateValidationRequest,
+    PlateValidationResult,
+    WatchlistCreate,
+)
 
 
 def validate_plate(
@@ -227,3 +238,68 @@ def export_log_rows(session: Session, settings: Settings, **filters: Any) -> lis
         )
         for r in rows
     ]
+
+
+def recognize(
+    session: Session,
+    settings: Settings,
+    recognizer: PlateRecognizer,
+    store: SnapshotStore,
+    images: Sequence[bytes],
+    camera_id: str | None,
+    vehicle_type: str | None,
+) -> PlateRecognitionResult:
+    """Frames of one vehicle pass → one voted read → the quality gate → one vehicle_log row (or the earlier one,
+    within the cooldown). The frame with the best read is kept as the decision's snapshot."""
+    if camera_id is not None:
+        cameras.get_camera_for_event(session, camera_id)
+    try:
+        frames = [decode_bgr(data) for data in images]
+    except ImageError as exc:
+        raise ValidationFailedError(str(exc), details={"field": "images"}) from exc
+    read = recognizer.read_pass(frames)
+    reads = [_frame_read(r) for r in read.frames]
+    if read.voted is None or read.best_frame is None:
+        raise ValidationFailedError(
+            "no number plate could be read in the image", code="no_plate_found", details={"frames": reads}
+        )
+    snapshot = store.save("vehicles", _jpeg(frames[read.best_frame]), utcnow())
+    request = PlateValidationRequest(
+        plate_text=read.voted.text,
+        confidence=round(read.voted.confidence, 4),
+        camera_id=camera_id,
+        vehicle_type=vehicle_type,
+    )
+    cooldown = settings.vehicles.cooldown_seconds if camera_id is not None else 0
+    result = validate_plate(session, request, settings, snapshot_path=snapshot, cooldown_seconds=cooldown)
+    if result.duplicate_of is not None:
+        store.delete(snapshot)  # the earlier decision already has its picture
+    return PlateRecognitionResult(
+        **result.model_dump(), frames_used=read.voted.frames, reads=reads, best_frame=read.best_frame
+    )
+
+
+def _frame_read(frame: FrameRead) -> FrameReadOut:
+    vehicle = None if frame.vehicle_box is None else _box(frame.vehicle_box)
+    if frame.read is None:
+        return FrameReadOut(text=None, confidence=None, rows=[], plate_box=None, vehicle_box=vehicle)
+    plate = None if frame.read.box is None else _box(frame.read.box)
+    return FrameReadOut(
+        text=frame.read.text,
+        confidence=round(frame.read.confidence, 4),
+        rows=list(frame.read.rows),
+        plate_box=plate,
+        vehicle_box=vehicle,
+    )
+
+
+def _box(box: Sequence[float]) -> BoxRead:
+    x1, y1, x2, y2 = (round(v) for v in box)
+    return BoxRead(left=x1, top=y1, width=x2 - x1, height=y2 - y1)
+
+
+def _jpeg(frame: np.ndarray) -> bytes:
+    ok, encoded = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    if not ok:  # pragma: no cover - a decoded frame always encodes
+        raise ValidationFailedError("could not encode the snapshot")
+    return encoded.tobytes()
