@@ -202,3 +202,10 @@ def test_a_missing_detector_model_is_a_clear_503(settings: Settings, clean_db, o
     response = _post_with(broken, clean_db, {"image": ("plate.png", one_row, "image/png")})
     assert_error(response, 503)
     assert "detector_model_path" in response.json()["error"]["message"]
+
+
+def test_easyocr_without_the_extra_is_a_clear_503(settings: Settings, clean_db, one_row: bytes) -> None:
+    easy = settings.model_copy(update={"vehicles": settings.vehicles.model_copy(update={"ocr_engine": "easyocr"})})
+    response = _post_with(easy, clean_db, {"image": ("plate.png", one_row, "image/png")})
+    assert_error(response, 503)
+    assert "factoryai[easyocr]" in response.json()["error"]["message"]

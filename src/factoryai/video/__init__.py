@@ -1,0 +1,1 @@
+"""Live video: camera capture, the object detector, overlays and MJPEG streaming."""
