@@ -55,6 +55,7 @@ bench: install services
 	$(BIN)/python bench/checkin_throughput.py
 	$(BIN)/python bench/face_speed.py
 	$(BIN)/python bench/face_accuracy.py
+	$(BIN)/python bench/plate_ocr.py
 
 # Re-pin every dependency after editing pyproject.toml (needs network; commit the result).
 lock:
