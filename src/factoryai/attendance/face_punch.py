@@ -18,6 +18,7 @@ from factoryai.cameras import service as cameras
 from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.errors import AppError, ValidationFailedError
+from factoryai.core.metrics import FACE_ENGINE_FAILURES
 from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity import service as identity
 from factoryai.identity.engines.base import FaceEngine, FaceEngineError, FaceImageError, FaceResult
@@ -59,6 +60,7 @@ def punch_by_face(
     except FaceImageError as exc:
         raise ValidationFailedError(str(exc), details={"field": "image"}) from exc
     except FaceEngineError as exc:
+        FACE_ENGINE_FAILURES.inc()
         pending = identity.save_pending(session, store, image, camera_id, when, str(exc))
         return FacePunchOutcome(pending_id=pending.id)
     return FacePunchOutcome(faces=_apply(session, store, settings, image, faces, camera_id, when))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.errors import NotFoundError, ServiceUnavailableError, ValidationFailedError
+from factoryai.core.metrics import FACES_IDENTIFIED
 from factoryai.core.schemas import PageParams
 from factoryai.core.snapshots import SnapshotStore, cleanup
 from factoryai.identity import repository
@@ -215,6 +216,8 @@ def identify(session: Session, engine: FaceEngine, image: bytes) -> list[FaceRes
             r if r.match is None or known.get(r.match.face_id or "") == r.match.employee_id else FaceResult(r.box, None)
             for r in results
         ]
+    for r in results:
+        FACES_IDENTIFIED.labels(engine=engine.name, result="matched" if r.match else "unknown").inc()
     return results
 
 

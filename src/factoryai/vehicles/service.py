@@ -16,6 +16,7 @@ from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from factoryai.core.events import publish_after_commit
+from factoryai.core.metrics import PLATE_DECISIONS
 from factoryai.core.schemas import BoxRead, PageParams
 from factoryai.core.snapshots import SnapshotStore
 from factoryai.vehicles import repository
@@ -84,6 +85,7 @@ def validate_plate(
         ),
     )
     session.flush()
+    PLATE_DECISIONS.labels(status=decision.status.value, rejection_reason=decision.rejection_reason or "").inc()
     if decision.status == VehicleStatus.BLOCKED:
         _raise_alert(session, log, decision.alert_message or f"Blocked vehicle {decision.plate_number}")
     if decision.should_trigger_gate_event and data.camera_id and settings.vehicles.gate_relay != "none":
