@@ -75,3 +75,22 @@ def test_enrolling_a_face_whose_snapshot_is_gone_is_refused_and_changes_nothing(
     pending = client.get("/api/v1/identity/unknown-faces", params={"status": "pending"}, headers=hr).json()
     assert [u["id"] for u in pending["items"]] == [unknown_id]  # the whole request rolled back
     assert count_rows(session, FaceEnrollment) == 0
+
+
+def test_a_face_seen_at_a_camera_disabled_since_can_still_be_assigned(
+    client, admin_headers: dict[str, str], make_user
+) -> None:
+    shift = new_shift(client, admin_headers, "Day", "08:00", "17:00", grace_period_minutes=5)
+    new_camera(client, admin_headers, "CAM-IN")
+    newcomer = new_employee(client, admin_headers, shift, "Kofi Annan")
+    device, hr = ingest_key_headers(client, admin_headers), make_user("hr")
+    unknown_id = _check_in(client, device, lfw(PERSON_A, 1), FRAME_TIME).json()["faces"][0]["unknown_face_id"]
+    disabled = client.patch("/api/v1/cameras/CAM-IN", json={"enabled": False}, headers=admin_headers)
+    assert disabled.status_code == 200, disabled.text
+
+    response = client.post(
+        f"/api/v1/identity/unknown-faces/{unknown_id}/assign", json={"employee_id": newcomer}, headers=hr
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["punch"]["action"] == "check_in"
+    assert instant(response.json()["punch"]["check_in_time"]) == instant(FRAME_TIME)

@@ -146,8 +146,7 @@ def assign_unknown(
     row = identity.resolve_unknown(session, unknown_id, employee=employee, user_id=user_id)
     punch = None
     if record_attendance:
-        request = PunchRequest(employee_id=employee.id, timestamp=row.detected_at, camera_id=row.camera_id)
-        punch = attendance.punch(session, request, settings)
+        punch = attendance.punch_seen_earlier(session, employee.id, row.detected_at, row.camera_id, settings)
     enrolled_id = None
     if enroll:
         crop = store.read(row.snapshot_path) if row.snapshot_path else None

@@ -166,6 +166,17 @@ def punch(session: Session, data: PunchRequest, settings: Settings) -> PunchResu
     return result
 
 
+def punch_seen_earlier(
+    session: Session, employee_id: int, at: datetime, camera_id: str | None, settings: Settings
+) -> PunchResult:
+    """HR saying who a face seen earlier was: the camera's role still decides check-in or check-out, even if the
+    camera has been disabled since (it was working when it saw them)."""
+    camera = cameras.get_camera(session, camera_id) if camera_id else None
+    if camera is not None and camera.role == CameraRole.EXIT:
+        return _check_out(session, employee_id, at, camera.id, settings)
+    return _check_in(session, employee_id, at, camera_id, settings)
+
+
 def check_out(session: Session, data: PunchRequest, settings: Settings) -> PunchResult:
     at = _punch_time(data.timestamp, settings)
     if data.camera_id is not None:
