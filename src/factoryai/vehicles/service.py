@@ -273,7 +273,11 @@ def recognize(
         vehicle_type=vehicle_type,
     )
     cooldown = settings.vehicles.cooldown_seconds if camera_id is not None else 0
-    result = validate_plate(session, request, settings, snapshot_path=snapshot, cooldown_seconds=cooldown)
+    try:
+        result = validate_plate(session, request, settings, snapshot_path=snapshot, cooldown_seconds=cooldown)
+    except Exception:
+        store.delete(snapshot)  # no decision, no picture of it
+        raise
     if result.duplicate_of is not None:
         store.delete(snapshot)  # the earlier decision already has its picture
     return PlateRecognitionResult(
