@@ -358,3 +358,13 @@ def test_a_face_id_we_do_not_hold_is_an_unknown_face(
     assert (face["status"], face["employee_id"], face["punch"]) == ("unknown", None, None)
     assert face["unknown_face_id"] is not None
     assert count_rows(session, AttendanceRecord) == 0
+
+
+def test_identify_during_an_aws_outage_is_a_503_not_a_500(aws_client, rekognition, make_user) -> None:
+    fake, _endpoint = rekognition
+    fake.down = True
+    response = aws_client.post(
+        "/api/v1/identity/identify", files=[jpeg_file("frame.jpg", lfw(PERSON_A, 4), "image")], headers=make_user("hr")
+    )
+    assert_error(response, 503)
+    assert "face engine unavailable" in response.json()["error"]["message"]

@@ -32,3 +32,8 @@ def list_cameras(
         pattern = contains_pattern(q)
         query = query.where(or_(Camera.id.ilike(pattern, escape="\\"), Camera.name.ilike(pattern, escape="\\")))
     return paginate(session, query, page)
+
+
+def lock_camera(session: Session, camera_id: str) -> None:
+    """Row lock on the camera until the transaction ends (PostgreSQL; SQLite transactions are serialised anyway)."""
+    session.execute(select(Camera.id).where(Camera.id == camera_id).with_for_update())

@@ -90,3 +90,8 @@ def get_camera_for_event(session: Session, camera_id: str) -> Camera:
     if not camera.enabled:
         raise ValidationFailedError(f"camera {camera_id!r} is disabled", details={"field": "camera_id"})
     return camera
+
+
+def lock_for_event(session: Session, camera_id: str) -> None:
+    """Serialise read-then-write event handling at one camera across API workers (e.g. the plate cooldown)."""
+    repository.lock_camera(session, camera_id)

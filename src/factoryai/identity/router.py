@@ -22,11 +22,11 @@ from factoryai.api.deps import (
 )
 from factoryai.api.uploads import read_upload
 from factoryai.attendance import face_punch
-from factoryai.core.errors import NotFoundError, ValidationFailedError
+from factoryai.core.errors import NotFoundError, ServiceUnavailableError, ValidationFailedError
 from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, to_page
 from factoryai.identity import service
 from factoryai.identity.deps import FaceEngineDep
-from factoryai.identity.engines.base import FaceImageError
+from factoryai.identity.engines.base import FaceEngineError, FaceImageError
 from factoryai.identity.schemas import (
     AccessLogRead,
     FaceEnrollmentRead,
@@ -131,6 +131,8 @@ def identify(
         faces = service.identify(session, engine, data)
     except FaceImageError as exc:
         raise ValidationFailedError(str(exc), details={"field": "image"}) from exc
+    except FaceEngineError as exc:
+        raise ServiceUnavailableError(f"face engine unavailable: {exc}") from exc
     return IdentifyResult(engine=engine.name, faces=[IdentifiedFace.of(f) for f in faces])
 
 

@@ -40,6 +40,9 @@ TEMPLATE_COUNTS = {
     "SSDDLLLDDDD": 2, "SSDLLLDDD": 2, "SSDLLLD": 1, "SSDLLDD": 1, "SSDDLDD": 1,
 }  # fmt: skip
 STRICT_FLOOR = 10
+MAX_DET_SIDE = 1280  # the detector never sees a side longer than this (bounds time and memory)
+MIN_CROP_SIDE = 6
+MAX_CROP_ASPECT = 25  # a one-row plate is ~4.5:1
 PRIOR_WEIGHT = 1.0  # scale of the log prior against the recogniser's log-probabilities (tuned on plates/train)
 
 
@@ -139,8 +142,9 @@ class PlateReader:
     def read(self, crop_bgr: np.ndarray) -> PlateRead:
         """Read one plate crop (BGR, as cv2 loads it): the best plate-like read, or an empty read."""
         image = _as_bgr(crop_bgr)
-        if image.size == 0:
-            return EMPTY_READ
+        h, w = image.shape[:2]
+        if image.size == 0 or min(h, w) < MIN_CROP_SIDE or max(h, w) > MAX_CROP_ASPECT * min(h, w):
+            return EMPTY_READ  # no plate is this thin (and the recogniser's input would grow with the length)
         pad = max(1, int(self.pad * image.shape[0]))
         padded = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(255, 255, 255))
         lines = self._lines(padded, side=self.det_side, limit="min", box_thresh=CROP_BOX_THRESH, unclip=CROP_UNCLIP)
@@ -200,13 +204,17 @@ class PlateReader:
         from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess, DetPreProcess
 
         models = _models(self.threads)
+        h, w = image.shape[:2]
+        if limit == "min" and side * max(h, w) > MAX_DET_SIDE * min(h, w):
+            # 'min' scales the short side up to `side`: on a thin strip that makes the long side enormous
+            # (a 1x300 crop asked for 6 GB). Scale by the long side instead.
+            side, limit = MAX_DET_SIDE, "max"
         tensor = DetPreProcess(side, limit)(image)
         if tensor is None:
             return []
         pred = models.det.run(None, {models.det.get_inputs()[0].name: tensor})[0]
         post = DBPostProcess(box_thresh=box_thresh, unclip_ratio=unclip, use_dilation=True)
         boxes, _scores = post(pred, image.shape[:2])
-        h, w = image.shape[:2]
         quads: list[np.ndarray] = []
         for box in boxes:
             quad = _order_corners(np.asarray(box, dtype=np.float32))
@@ -427,8 +435,9 @@ class EasyOcrPlateReader:
 
     def read(self, crop_bgr: np.ndarray) -> PlateRead:
         image = _as_bgr(crop_bgr)
-        if image.size == 0:
-            return EMPTY_READ
+        h, w = image.shape[:2]
+        if image.size == 0 or min(h, w) < MIN_CROP_SIDE or max(h, w) > MAX_CROP_ASPECT * min(h, w):
+            return EMPTY_READ  # no plate is this thin (and the recogniser's input would grow with the length)
         found = self._engine().readtext(image, allowlist=ALPHABET + ALPHABET.lower(), detail=1, paragraph=False)
         boxes = [_TextBox(np.asarray(box, dtype=np.float32), normalise(text), float(conf)) for box, text, conf in found]
         rows = _rows([b for b in boxes if b.text])

@@ -17,6 +17,7 @@ import numpy as np
 
 from factoryai.core.config import Settings
 from factoryai.core.errors import ServiceUnavailableError
+from factoryai.core.images import ImageCheckError, check_dimensions
 from factoryai.vehicles.ocr import EasyOcrPlateReader, PlateRead, PlateReader
 from factoryai.vehicles.voting import VotedRead, vote
 from factoryai.video.detector import Detector
@@ -48,8 +49,10 @@ class PassRead:
 
 
 def decode_bgr(data: bytes) -> np.ndarray:
-    if not (data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n")):
-        raise ImageError("not a JPEG or PNG image")
+    try:
+        check_dimensions(data)  # before decoding: no pixel bombs, no 1-pixel strips for the text detector
+    except ImageCheckError as exc:
+        raise ImageError(str(exc)) from exc
     image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
     if image is None or image.size == 0:
         raise ImageError("the image could not be decoded (corrupt or truncated)")

@@ -91,10 +91,13 @@ def all_of(session: Session, query: Select[tuple[VehicleLog]], limit: int) -> Se
     return session.scalars(query.limit(limit)).all()
 
 
-def recent_log(session: Session, camera_id: str, plate_number: str, since: datetime) -> VehicleLog | None:
+def recent_log(
+    session: Session, camera_id: str, plate_number: str, since: datetime, *, status: str
+) -> VehicleLog | None:
     query = (
         select(VehicleLog)
         .where(VehicleLog.camera_id == camera_id, VehicleLog.plate_number == plate_number)
+        .where(VehicleLog.status == status)
         .where(VehicleLog.timestamp >= since)
         .order_by(VehicleLog.timestamp.desc(), VehicleLog.id.desc())
         .limit(1)

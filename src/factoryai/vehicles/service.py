@@ -63,9 +63,17 @@ def validate_plate(
     )
     if not decision.plate_number:
         raise ValidationFailedError("plate_text holds no letters or digits", details={"field": "plate_text"})
-    if cooldown_seconds > 0 and data.camera_id is not None:
+    if cooldown_seconds > 0 and data.camera_id is not None and decision.status != VehicleStatus.REJECTED:
+        # Only the same decision is the same pass: a rejected (unsure) read must never hide a later BLOCKED or
+        # AUTHORIZED one, and a changed watchlist must show. The camera lock makes two workers' frames of one
+        # pass take turns, so only the first is logged.
+        cameras.lock_for_event(session, data.camera_id)
         earlier = repository.recent_log(
-            session, data.camera_id, decision.plate_number[:20], now - timedelta(seconds=cooldown_seconds)
+            session,
+            data.camera_id,
+            decision.plate_number[:20],
+            now - timedelta(seconds=cooldown_seconds),
+            status=decision.status.value,
         )
         if earlier is not None:
             return _result(decision, earlier, duplicate=True)

@@ -127,7 +127,8 @@ def _letterbox(frame: np.ndarray, size: int) -> tuple[np.ndarray, float]:
     """Resize into the top-left corner of a size x size canvas of 114, as YOLOX was trained; NCHW float32."""
     h, w = frame.shape[:2]
     ratio = min(size / h, size / w)
-    resized = cv2.resize(frame, (int(w * ratio), int(h * ratio)), interpolation=cv2.INTER_LINEAR)
+    # max(1, ...): a very thin frame must not scale to zero pixels (cv2 would raise)
+    resized = cv2.resize(frame, (max(1, int(w * ratio)), max(1, int(h * ratio))), interpolation=cv2.INTER_LINEAR)
     canvas = np.full((size, size, 3), PAD_VALUE, dtype=np.uint8)
     canvas[: resized.shape[0], : resized.shape[1]] = resized
     return np.ascontiguousarray(canvas.transpose(2, 0, 1)[None], dtype=np.float32), ratio

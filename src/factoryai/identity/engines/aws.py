@@ -32,8 +32,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from PIL import Image, UnidentifiedImageError
 
 from factoryai.core.config import IdentitySettings
+from factoryai.core.images import ImageCheckError, check_dimensions
 from factoryai.identity.engines.base import Box, Enrollment, FaceEngineError, FaceImageError, FaceResult, Gallery, Match
-from factoryai.identity.images import image_kind
 from factoryai.identity.retry import aws_retry, error_code
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,10 @@ def parse_external_image_id(value: str | None) -> int | None:
 
 def image_size(image: bytes) -> tuple[int, int]:
     """(width, height) as displayed, from the header only. Also refuses what Rekognition would refuse."""
-    image_kind(image)
+    try:
+        check_dimensions(image)
+    except ImageCheckError as exc:
+        raise FaceImageError(str(exc)) from exc
     if len(image) > MAX_IMAGE_BYTES:
         raise FaceImageError(f"the image is {len(image)} bytes; Rekognition accepts at most {MAX_IMAGE_BYTES}")
     try:
