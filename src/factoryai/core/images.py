@@ -35,7 +35,9 @@ def check_dimensions(data: bytes) -> tuple[int, int]:
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise ImageCheckError(f"the image is too large; at most {MAX_PIXELS // 1_000_000} MP is accepted") from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise ImageCheckError("the image could not be decoded (corrupt or truncated)") from exc
     if width * height > MAX_PIXELS:
         raise ImageCheckError(f"the image is {width}x{height} pixels; at most {MAX_PIXELS // 1_000_000} MP is accepted")
