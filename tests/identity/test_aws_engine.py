@@ -431,3 +431,43 @@ def test_png_images_are_measured_too(engine: AwsRekognitionEngine, stub: Stubber
 
 def test_engine_name() -> None:
     assert AwsRekognitionEngine.name == "aws"
+
+
+# --- the enrolment rule (exactly one face at least enroll_min_face_px wide), as with the local engine -----------
+
+
+def _with_unindexed(boxes: list[dict[str, float]], box: dict[str, float] = RATIO_BOX) -> dict[str, Any]:
+    response = indexed(box)
+    response["UnindexedFaces"] = [
+        {"Reasons": ["EXCEEDS_MAX_FACES"], "FaceDetail": {"BoundingBox": other}} for other in boxes
+    ]
+    return response
+
+
+def test_a_group_photo_enrols_nobody_and_the_indexed_face_is_removed_again(
+    engine: AwsRekognitionEngine, stub: Stubber
+) -> None:
+    expect_create(stub)
+    second = {"Width": 0.2, "Height": 0.4, "Left": 0.1, "Top": 0.2}  # 128 px wide: a second real face
+    stub.add_response("index_faces", _with_unindexed([second]), index_params())
+    stub.add_response("delete_faces", {"DeletedFaces": [FACE_ID]}, {"CollectionId": COLLECTION, "FaceIds": [FACE_ID]})
+    with pytest.raises(FaceImageError, match="2 faces found"):
+        engine.enroll(7, PHOTO)
+    stub.assert_no_pending_responses()
+
+
+def test_small_background_faces_do_not_block_an_enrolment(engine: AwsRekognitionEngine, stub: Stubber) -> None:
+    expect_create(stub)
+    tiny = {"Width": 0.05, "Height": 0.1, "Left": 0.1, "Top": 0.2}  # 32 px wide: someone far behind
+    stub.add_response("index_faces", _with_unindexed([tiny]), index_params())
+    assert engine.enroll(7, PHOTO).external_face_id == FACE_ID
+
+
+def test_a_face_too_small_to_enrol_is_refused_and_removed(engine: AwsRekognitionEngine, stub: Stubber) -> None:
+    expect_create(stub)
+    small = {"Width": 0.1, "Height": 0.2, "Left": 0.5, "Top": 0.25}  # 64 px wide
+    stub.add_response("index_faces", indexed(small), index_params())
+    stub.add_response("delete_faces", {"DeletedFaces": [FACE_ID]}, {"CollectionId": COLLECTION, "FaceIds": [FACE_ID]})
+    with pytest.raises(FaceImageError, match=r"too small \(64 px wide\)"):
+        engine.enroll(7, PHOTO)
+    stub.assert_no_pending_responses()

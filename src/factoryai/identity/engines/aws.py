@@ -19,9 +19,9 @@ keep the work pending) or FaceImageError (the image itself is unusable), with th
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -128,6 +128,7 @@ class AwsRekognitionEngine:
         max_retries: int = 3,
         retry_base_seconds: float = 1.0,
         retry_deadline_seconds: float = 30.0,
+        enroll_min_face_px: int = 80,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = client
@@ -140,7 +141,7 @@ class AwsRekognitionEngine:
             "sleep": sleep,
         }
         self._collection_ready = False
-        self._collection_lock = threading.Lock()
+        self.enroll_min_face_px = enroll_min_face_px
 
     @classmethod
     def from_settings(
@@ -158,6 +159,7 @@ class AwsRekognitionEngine:
             max_retries=identity.aws_max_retries,
             retry_base_seconds=identity.aws_retry_base_seconds,
             retry_deadline_seconds=identity.aws_retry_deadline_seconds,
+            enroll_min_face_px=identity.enroll_min_face_px,
             sleep=sleep,
         )
 
@@ -185,7 +187,25 @@ class AwsRekognitionEngine:
             detail = ", ".join(reasons) if reasons else "no face detected"
             raise FaceImageError(f"Rekognition indexed no face in the photo ({detail})")
         face = records[0]["Face"]
-        return Enrollment(box=to_pixels(face["BoundingBox"], width, height), external_face_id=face["FaceId"])
+        box = to_pixels(face["BoundingBox"], width, height)
+        # The same rule as the local engine: exactly one face at least enroll_min_face_px wide. MaxFaces=1 indexes
+        # the largest face and reports the others as EXCEEDS_MAX_FACES; a group photo must not enrol anyone.
+        others = [
+            to_pixels(f["FaceDetail"]["BoundingBox"], width, height)
+            for f in response.get("UnindexedFaces", [])
+            if "EXCEEDS_MAX_FACES" in f.get("Reasons", []) and "BoundingBox" in f.get("FaceDetail", {})
+        ]
+        need = f"an enrolment photo must hold exactly one face at least {self.enroll_min_face_px} px wide"
+        problem = None
+        if box.width < self.enroll_min_face_px:
+            problem = f"the face is too small ({box.width} px wide): {need}"
+        elif big := [b for b in others if b.width >= self.enroll_min_face_px]:
+            problem = f"{1 + len(big)} faces found: {need}"
+        if problem is not None:
+            with contextlib.suppress(FaceEngineError):  # an orphan matches nobody: identify checks our own table
+                self.remove(employee_id, [face["FaceId"]])
+            raise FaceImageError(problem)
+        return Enrollment(box=box, external_face_id=face["FaceId"])
 
     def identify(self, image: bytes, gallery: Gallery) -> list[FaceResult]:
         # `gallery` is the local engine's; the collection in AWS is ours.
@@ -269,13 +289,15 @@ class AwsRekognitionEngine:
         return self._request(method, operation, {"CollectionId": self.collection_id, **params})
 
     def _ensure_collection(self, *, force: bool = False) -> None:
-        with self._collection_lock:
-            if self._collection_ready and not force:
-                return
-            try:
-                self._request("create_collection", "CreateCollection", {"CollectionId": self.collection_id})
-                log.info("created Rekognition collection %s", self.collection_id)
-            except ClientError as exc:
-                if error_code(exc) != "ResourceAlreadyExistsException":
-                    raise
-            self._collection_ready = True
+        # No lock around the call: during an outage its retries take seconds, and camera requests queued behind a
+        # lock would time out before they could be kept as pending. Two threads creating at once is harmless
+        # (the second gets ResourceAlreadyExistsException).
+        if self._collection_ready and not force:
+            return
+        try:
+            self._request("create_collection", "CreateCollection", {"CollectionId": self.collection_id})
+            log.info("created Rekognition collection %s", self.collection_id)
+        except ClientError as exc:
+            if error_code(exc) != "ResourceAlreadyExistsException":
+                raise
+        self._collection_ready = True
