@@ -294,6 +294,7 @@ def test_an_aws_outage_keeps_the_frame_and_the_job_punches_it_at_capture_time(
         "processed": 0,
         "failed": 0,
         "still_pending": 1,
+        "punches_refused": [],
     }
     pending = stored(session, PendingRecognition, body["pending_id"])
     assert (pending["status"], pending["attempts"]) == ("pending", 1)
@@ -307,6 +308,7 @@ def test_an_aws_outage_keeps_the_frame_and_the_job_punches_it_at_capture_time(
         "processed": 1,
         "failed": 0,
         "still_pending": 0,
+        "punches_refused": [],
     }
 
     [record] = all_rows(session, AttendanceRecord)
@@ -342,7 +344,7 @@ def test_a_face_id_we_do_not_hold_is_an_unknown_face(
     result = face_punch.retry_pending(session, aws_settings, engine_for(aws_settings), store)
     session.commit()
 
-    assert result == {"processed": 1, "failed": 0, "still_pending": 0}
+    assert result == {"processed": 1, "failed": 0, "still_pending": 0, "punches_refused": []}
     assert count_rows(session, AttendanceRecord) == 0
     assert count_rows(session, AccessLog) == 0
     [unknown] = all_rows(session, UnknownAttendance)
@@ -368,3 +370,48 @@ def test_identify_during_an_aws_outage_is_a_503_not_a_500(aws_client, rekognitio
     )
     assert_error(response, 503)
     assert "face engine unavailable" in response.json()["error"]["message"]
+
+
+def test_a_frame_kept_during_an_outage_punches_even_if_its_camera_was_disabled_since(
+    aws_client, aws_settings, rekognition, gate, session: Session, admin_headers: dict[str, str]
+) -> None:
+    fake, _endpoint = rekognition
+    fake.down = True
+    assert check_in(aws_client, gate["device"], lfw(PERSON_A, 4), timestamp=FRAME_TIME).status_code == 202
+    assert aws_client.patch(f"/api/v1/cameras/{CAMERA}", json={"enabled": False}, headers=admin_headers).is_success
+    add_enrollments(session, gate["employee"], [None], engine="aws", external_face_id=FACE_ID)
+    fake.answers[SEARCH] = searched(FACE_ID, f"emp-{gate['employee']}", similarity=99.5)
+    fake.down = False
+
+    store = SnapshotStore(aws_settings.identity.snapshot_dir)
+    result = face_punch.retry_pending(session, aws_settings, engine_for(aws_settings), store)
+    session.commit()
+
+    assert result["punches_refused"] == []
+    [record] = all_rows(session, AttendanceRecord)
+    assert record["check_in_time"] == instant(FRAME_TIME)
+    assert count_rows(session, AccessLog) == 1
+
+
+def test_a_punch_the_rules_refuse_on_reprocessing_is_reported(
+    aws_client, aws_settings, rekognition, gate, session: Session
+) -> None:
+    fake, _endpoint = rekognition
+    fake.down = True
+    late_night = "2026-11-23T23:30:00+05:30"  # outside the day shift's check-in window
+    pending_id = check_in(aws_client, gate["device"], lfw(PERSON_A, 4), timestamp=late_night).json()["pending_id"]
+    add_enrollments(session, gate["employee"], [None], engine="aws", external_face_id=FACE_ID)
+    fake.answers[SEARCH] = searched(FACE_ID, f"emp-{gate['employee']}", similarity=99.5)
+    fake.down = False
+
+    store = SnapshotStore(aws_settings.identity.snapshot_dir)
+    result = face_punch.retry_pending(session, aws_settings, engine_for(aws_settings), store)
+    session.commit()
+
+    assert result["processed"] == 1
+    assert len(result["punches_refused"]) == 1
+    assert result["punches_refused"][0].startswith(f"pending {pending_id}, employee {gate['employee']}: ")
+    pending = stored(session, PendingRecognition, pending_id)
+    assert pending["status"] == "done"
+    assert pending["last_error"].startswith(f"employee {gate['employee']}: ")
+    assert count_rows(session, AttendanceRecord) == 0

@@ -74,7 +74,11 @@ def _apply(
     faces: list[FaceResult],
     camera_id: str | None,
     at: datetime,
+    *,
+    seen_earlier: bool = False,
 ) -> list[FaceOutcome]:
+    """Punch every matched face and keep every unknown one. `seen_earlier`: a frame re-processed after an outage,
+    whose camera may have been disabled since; its role still decides check-in or check-out."""
     outcomes = []
     for face in faces:
         outcome = FaceOutcome(face=face)
@@ -91,7 +95,15 @@ def _apply(
             # One face's refusal (no shift, inactive) must not undo the other faces' punches.
             try:
                 with session.begin_nested():
-                    outcome.punch = attendance.punch(session, request, settings)
+                    if seen_earlier:
+                        outcome.punch = attendance.punch_seen_earlier(
+                            session, request.employee_id, at, camera_id, settings
+                        )
+                        identity.record_access(
+                            session, request.employee_id, camera_id, at, request.confidence, request.face_id
+                        )
+                    else:
+                        outcome.punch = attendance.punch(session, request, settings)
             except AppError as exc:
                 outcome.error = exc.message
         outcomes.append(outcome)
@@ -101,6 +113,7 @@ def _apply(
 def retry_pending(session: Session, settings: Settings, engine: FaceEngine, store: SnapshotStore) -> dict[str, Any]:
     """The job: re-run recognitions that waited for the engine, as of the time they were captured."""
     done = failed = still_pending = 0
+    refused: list[str] = []  # punches the rules refused (no shift, outside the window): reported, not lost silently
     for pending in identity.due_pending(session):
         image = store.read(pending.image_path) if pending.image_path else None
         if image is None:
@@ -122,11 +135,16 @@ def retry_pending(session: Session, settings: Settings, engine: FaceEngine, stor
             else:
                 still_pending += 1
             break  # the engine is still down: the next run tries again, oldest first
-        _apply(session, store, settings, image, faces, pending.camera_id, pending.captured_at)
+        outcomes = _apply(
+            session, store, settings, image, faces, pending.camera_id, pending.captured_at, seen_earlier=True
+        )
+        errors = [f"employee {o.face.match.employee_id}: {o.error}" for o in outcomes if o.error and o.face.match]
+        refused += [f"pending {pending.id}, {e}" for e in errors]
         pending.status, pending.processed_at, pending.attempts = "done", utcnow(), pending.attempts + 1
+        pending.last_error = "; ".join(errors)[:500] or None
         done += 1
     session.flush()
-    return {"processed": done, "failed": failed, "still_pending": still_pending}
+    return {"processed": done, "failed": failed, "still_pending": still_pending, "punches_refused": refused[:50]}
 
 
 def assign_unknown(
