@@ -94,7 +94,11 @@ def arranged(session: Session, store: SnapshotStore, frozen_now: datetime) -> Ar
     age(store, old_unknown.snapshot_path, 100)
     age(store, new_unknown.snapshot_path, 89)
     old_pending = service.save_pending(session, store, frame, None, NOW - timedelta(days=120), "engine down")
+    old_pending.status = "failed"  # given up on: its frame ages out like any snapshot
     age(store, old_pending.image_path, 120)
+    # Still waiting for the engine: kept whatever its age, it is a punch not yet made.
+    waiting = service.save_pending(session, store, frame, None, NOW - timedelta(days=120), "engine down")
+    age(store, waiting.image_path, 120)
     access = []
     for days in (95, 1):
         entry = service.record_access(
@@ -110,7 +114,7 @@ def arranged(session: Session, store: SnapshotStore, frozen_now: datetime) -> Ar
         new_access=access[1].id,
         old_pending=old_pending.id,
         old_paths=[old_unknown.snapshot_path, access[0].snapshot_path, old_pending.image_path, stray],
-        new_paths=[new_unknown.snapshot_path, access[1].snapshot_path],
+        new_paths=[new_unknown.snapshot_path, access[1].snapshot_path, waiting.image_path],
     )
 
 
@@ -157,7 +161,7 @@ def assert_cleaned(session: Session, store: SnapshotStore, a: Arranged) -> None:
     # The rows themselves are history and stay.
     assert count_rows(session, UnknownAttendance) == 2
     assert count_rows(session, AccessLog) == 2
-    assert count_rows(session, PendingRecognition) == 1
+    assert count_rows(session, PendingRecognition) == 2
 
 
 @pytest.mark.parametrize("body", [None, {}, {"dry_run": False}])

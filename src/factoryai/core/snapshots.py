@@ -87,11 +87,14 @@ class CleanupReport:
         return round(self.bytes_freed / (1024 * 1024), 2)
 
 
-def cleanup(root: Path, older_than: datetime, *, dry_run: bool = False) -> CleanupReport:
+def cleanup(
+    root: Path, older_than: datetime, *, dry_run: bool = False, keep: frozenset[str] = frozenset()
+) -> CleanupReport:
     """Delete image files under root whose modification time is before `older_than`, then empty day folders.
 
     os.walk(followlinks=False) never descends into a symlinked folder, and lstat() keeps a symlinked file from
-    being judged (or deleted) by its target: links are left alone entirely.
+    being judged (or deleted) by its target: links are left alone entirely. `keep` (relative paths) are still
+    needed whatever their age.
     """
     report = CleanupReport()
     root = Path(root)
@@ -105,7 +108,7 @@ def cleanup(root: Path, older_than: datetime, *, dry_run: bool = False) -> Clean
                 info = path.lstat()
                 if not stat.S_ISREG(info.st_mode) or path.suffix.lower() not in IMAGE_SUFFIXES:
                     continue
-                if info.st_mtime >= cutoff:
+                if info.st_mtime >= cutoff or path.relative_to(root).as_posix() in keep:
                     continue
                 if not dry_run:
                     path.unlink()

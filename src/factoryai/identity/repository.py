@@ -159,3 +159,10 @@ def due_pending(session: Session, limit: int) -> Sequence[PendingRecognition]:
         .limit(limit)
     )
     return session.scalars(query).all()
+
+
+def pending_image_paths(session: Session) -> list[str]:
+    query = select(PendingRecognition.image_path).where(
+        PendingRecognition.status == "pending", PendingRecognition.image_path.is_not(None)
+    )
+    return [str(p) for p in session.scalars(query)]

@@ -310,7 +310,9 @@ def cleanup_snapshots(
     system_log line. Returns the spec's report plus dry_run and errors."""
     days = retention_days or settings.identity.snapshot_retention_days
     cutoff = (now or utcnow()) - timedelta(days=days)  # a job passes its slot: a late run cuts the same files
-    report = cleanup(settings.identity.snapshot_dir, cutoff, dry_run=dry_run)
+    # Frames still waiting for the face engine are kept whatever the retention says: they are punches not yet made.
+    waiting = frozenset(repository.pending_image_paths(session))
+    report = cleanup(settings.identity.snapshot_dir, cutoff, dry_run=dry_run, keep=waiting)
     if not dry_run:
         repository.clear_snapshot_paths(session, report.deleted)
         vehicles.forget_snapshots(session, report.deleted)
