@@ -176,6 +176,14 @@ def erase_face_data(session: Session, engine: FaceEngine, store: SnapshotStore, 
     return Erasure(faces_removed=removed, snapshots_deleted=deleted)
 
 
+def delete_employee(session: Session, engine: FaceEngine, store: SnapshotStore, employee_id: int) -> None:
+    """Delete an employee with their face data (erasure): refused with 409 while they have history, before anything
+    outside the database (the AWS collection, snapshot files) is touched."""
+    organization.ensure_employee_deletable(session, employee_id)
+    erase_face_data(session, engine, store, employee_id)
+    organization.delete_employee(session, employee_id)
+
+
 # --- identification -------------------------------------------------------------------------------------------
 
 _gallery_lock = threading.Lock()

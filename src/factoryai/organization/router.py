@@ -87,7 +87,5 @@ def delete_employee(
     employee_id: IdPath, session: SessionDep, engine: FaceEngineDep, store: SnapshotStoreDep, _hr: HrUser
 ) -> Response:
     # Erasure: face data goes with the employee, also where a database cascade cannot reach (AWS, snapshot files).
-    service.ensure_employee_deletable(session, employee_id)
-    identity.erase_face_data(session, engine, store, employee_id)
-    service.delete_employee(session, employee_id)
+    identity.delete_employee(session, engine, store, employee_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -131,6 +131,7 @@ def ensure_employee_deletable(session: Session, employee_id: int) -> Employee:
 
 
 def delete_employee(session: Session, employee_id: int) -> None:
+    """The row only: callers go through identity.service.delete_employee, which erases face data first."""
     employee = get_employee(session, employee_id)
     delete_unless_referenced(session, employee, _employee_history(employee))
 

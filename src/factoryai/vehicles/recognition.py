@@ -73,9 +73,9 @@ class PlateRecognizer:
             vehicles = self.detector.vehicles(frame)
             if vehicles:
                 vehicle_box = max(vehicles, key=lambda d: (d.box[2] - d.box[0]) * (d.box[3] - d.box[1])).box
+        # With a vehicle found, only its box is read: another car's plate or a shop sign elsewhere in the frame
+        # must not become this vehicle's decision. Without one (a close-up, no detector) the whole frame is searched.
         read = self.reader.locate_and_read(frame, vehicle_box)
-        if (read is None or not read.text) and vehicle_box is not None:
-            read = self.reader.locate_and_read(frame)  # a tight vehicle box can cut the plate off
         return FrameRead(read if read is not None and read.text else None, vehicle_box)
 
     def read_pass(self, frames: list[np.ndarray]) -> PassRead:
