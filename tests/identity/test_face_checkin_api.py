@@ -415,3 +415,20 @@ def test_a_punch_the_rules_refuse_on_reprocessing_is_reported(
     assert pending["status"] == "done"
     assert pending["last_error"].startswith(f"employee {gate['employee']}: ")
     assert count_rows(session, AttendanceRecord) == 0
+
+
+def test_hr_sees_the_frames_waiting_for_the_engine(aws_client, rekognition, gate, make_user) -> None:
+    fake, _endpoint = rekognition
+    fake.down = True
+    pending_id = check_in(aws_client, gate["device"], lfw(PERSON_A, 4), timestamp=FRAME_TIME).json()["pending_id"]
+    hr = make_user("hr")
+
+    listed = aws_client.get("/api/v1/identity/pending-recognitions", params={"status": "pending"}, headers=hr)
+    assert listed.status_code == 200, listed.text
+    [row] = listed.json()["items"]
+    assert (row["id"], row["camera_id"], row["status"], row["attempts"]) == (pending_id, CAMERA, "pending", 0)
+    assert "ServiceUnavailableException" in row["last_error"]
+    assert "image_path" not in row  # the frame is served nowhere: it holds faces
+    done = aws_client.get("/api/v1/identity/pending-recognitions", params={"status": "done"}, headers=hr).json()
+    assert done["total"] == 0
+    assert_error(aws_client.get("/api/v1/identity/pending-recognitions", headers=make_user("security")), 403)

@@ -166,3 +166,10 @@ def pending_image_paths(session: Session) -> list[str]:
         PendingRecognition.status == "pending", PendingRecognition.image_path.is_not(None)
     )
     return [str(p) for p in session.scalars(query)]
+
+
+def list_pending(session: Session, page: PageParams, *, status: str | None) -> tuple[Sequence[PendingRecognition], int]:
+    query = select(PendingRecognition).order_by(PendingRecognition.captured_at.desc(), PendingRecognition.id.desc())
+    if status is not None:
+        query = query.where(PendingRecognition.status == status)
+    return paginate(session, query, page)

@@ -33,6 +33,7 @@ from factoryai.identity.schemas import (
     FaceErasure,
     IdentifiedFace,
     IdentifyResult,
+    PendingRecognitionRead,
     SnapshotCleanupRequest,
     SnapshotCleanupResult,
     UnknownFaceAssign,
@@ -196,6 +197,20 @@ def assign_unknown_face(
         user_id=user.id,
     )
     return UnknownFaceAssigned(unknown=UnknownFaceRead.model_validate(row), punch=punch, enrollment_id=enrolled_id)
+
+
+@router.get(
+    "/identity/pending-recognitions",
+    response_model=Page[PendingRecognitionRead],
+    summary="Camera frames kept during a face-engine outage: waiting, done, or given up (with the last error)",
+)
+def list_pending_recognitions(
+    session: SessionDep,
+    _user: HrUser,
+    page: PageDep,
+    status: Literal["pending", "done", "failed"] | None = None,
+) -> Page[PendingRecognitionRead]:
+    return to_page(PendingRecognitionRead, *service.list_pending(session, page, status=status), page)
 
 
 @router.post(

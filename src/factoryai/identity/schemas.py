@@ -114,3 +114,16 @@ class SnapshotCleanupResult(ReadModel):
     dry_run: bool
     retention_days: int
     errors: list[str]
+
+
+class PendingRecognitionRead(ReadModel):
+    """A camera frame kept while the face engine was unavailable, and what became of it."""
+
+    id: int
+    camera_id: str | None
+    captured_at: datetime
+    status: str
+    attempts: int
+    last_error: str | None
+    processed_at: datetime | None
+    created_at: datetime

@@ -299,6 +299,10 @@ def save_pending(
     return row
 
 
+def list_pending(session: Session, page: PageParams, *, status: str | None) -> tuple[Sequence[PendingRecognition], int]:
+    return repository.list_pending(session, page, status=status)
+
+
 def due_pending(session: Session, limit: int = 50) -> Sequence[PendingRecognition]:
     return repository.due_pending(session, limit)
 
