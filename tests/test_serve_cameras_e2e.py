@@ -7,26 +7,14 @@ in the `factoryai serve` subprocess, as in production.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import cv2
 import httpx2 as httpx
-import pytest
 
 from tests.conftest import ADMIN_PASSWORD, shared_file
-from tests.test_serve_e2e import Server, _assert_stopped_cleanly, _start_server, _stop, _wait_until_healthy
+from tests.test_serve_e2e import Server, _assert_stopped_cleanly, server  # noqa: F401 - the fixture
 from tests.vehicles.test_ocr import render_plate
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def server(request: pytest.FixtureRequest, make_database: Callable[[str], str], tmp_path: Path) -> Iterator[Server]:
-    server = _start_server(make_database(request.param), tmp_path)
-    try:
-        _wait_until_healthy(server)
-        yield server
-    finally:
-        _stop(server)
 
 
 def _photos() -> list[Path]:
@@ -34,7 +22,7 @@ def _photos() -> list[Path]:
     return sorted(person.glob("*.jpg"))
 
 
-def test_enrol_check_in_by_face_and_read_a_plate_over_http(server: Server, tmp_path: Path) -> None:
+def test_enrol_check_in_by_face_and_read_a_plate_over_http(server: Server) -> None:  # noqa: F811
     photos = _photos()
     with httpx.Client(base_url=server.base_url, timeout=60) as hr:
         login = hr.post("/api/v1/auth/login", data={"username": "admin", "password": ADMIN_PASSWORD})

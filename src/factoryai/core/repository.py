@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, inspect, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, inspect, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from factoryai.core.errors import ConflictError
 from factoryai.core.schemas import PageParams
@@ -70,3 +70,17 @@ def raise_if_referenced(session: Session, row: Any, message: Callable[[str], str
     refs = blocking_references(session, type(row), inspect(row).identity[0])
     if refs:
         raise ConflictError(message(describe_references(refs)), details={"references": refs})
+
+
+IN_CHUNK = 500  # values per IN (...): far below every engine's bind-parameter limit
+
+
+def null_where_in(session: Session, columns: Sequence[InstrumentedAttribute[Any]], values: Sequence[str]) -> int:
+    """Set each column to NULL where it holds one of `values` (e.g. references to deleted files); rows changed."""
+    changed = 0
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = list(values[start : start + IN_CHUNK])
+        for column in columns:
+            stmt = update(column.class_).where(column.in_(chunk)).values({column.key: None})
+            changed += session.execute(stmt).rowcount
+    return changed

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
-from factoryai.core.repository import paginate
+from factoryai.core.repository import null_where_in, paginate
 from factoryai.core.schemas import PageParams
 from factoryai.identity.models import AccessLog, FaceEnrollment, PendingRecognition, UnknownAttendance
 from factoryai.organization.models import Employee
@@ -134,16 +134,9 @@ def snapshot_paths_of_employee(session: Session, employee_id: int) -> list[str]:
 
 
 def clear_snapshot_paths(session: Session, paths: Sequence[str]) -> int:
-    """Null every reference to these snapshot files (they were deleted). Chunked to stay under bind limits."""
-    cleared = 0
-    for start in range(0, len(paths), 500):
-        chunk = list(paths[start : start + 500])
-        for model in (UnknownAttendance, AccessLog):
-            stmt = update(model).where(model.snapshot_path.in_(chunk)).values(snapshot_path=None)
-            cleared += session.execute(stmt).rowcount
-        stmt = update(PendingRecognition).where(PendingRecognition.image_path.in_(chunk)).values(image_path=None)
-        cleared += session.execute(stmt).rowcount
-    return cleared
+    """Null every reference to these snapshot files (they were deleted)."""
+    columns = (UnknownAttendance.snapshot_path, AccessLog.snapshot_path, PendingRecognition.image_path)
+    return null_where_in(session, columns, paths)
 
 
 def add_pending(session: Session, row: PendingRecognition) -> PendingRecognition:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from factoryai.core.repository import paginate
+from factoryai.core.repository import null_where_in, paginate
 from factoryai.core.schemas import PageParams
 from factoryai.vehicles.models import VehicleAlert, VehicleLog, WatchlistEntry
 from factoryai.vehicles.plates import normalise, one_edit_patterns
@@ -106,10 +106,4 @@ def recent_log(
 
 
 def clear_snapshot_paths(session: Session, paths: Sequence[str]) -> int:
-    cleared = 0
-    for start in range(0, len(paths), 500):
-        chunk = list(paths[start : start + 500])
-        for model in (VehicleLog, VehicleAlert):
-            stmt = update(model).where(model.snapshot_path.in_(chunk)).values(snapshot_path=None)
-            cleared += session.execute(stmt).rowcount
-    return cleared
+    return null_where_in(session, (VehicleLog.snapshot_path, VehicleAlert.snapshot_path), paths)
