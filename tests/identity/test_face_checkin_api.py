@@ -432,3 +432,34 @@ def test_hr_sees_the_frames_waiting_for_the_engine(aws_client, rekognition, gate
     done = aws_client.get("/api/v1/identity/pending-recognitions", params={"status": "done"}, headers=hr).json()
     assert done["total"] == 0
     assert_error(aws_client.get("/api/v1/identity/pending-recognitions", headers=make_user("security")), 403)
+
+
+def test_during_an_outage_later_frames_are_kept_at_once_and_the_job_ends_the_pause(
+    aws_client, aws_settings, rekognition, gate, session: Session, make_user
+) -> None:
+    fake, _endpoint = rekognition
+    fake.down = True
+    assert check_in(aws_client, gate["device"], lfw(PERSON_A, 4), timestamp=FRAME_TIME).status_code == 202
+    requests_so_far = fake.count(CREATE) + fake.count(SEARCH)
+
+    # The engine is paused: the next frame is kept without a single request to AWS, identify answers 503 at once.
+    second = check_in(aws_client, gate["device"], lfw(PERSON_A, 5), timestamp=FRAME_TIME)
+    assert second.status_code == 202, second.text
+    identify = aws_client.post(
+        "/api/v1/identity/identify", files=[jpeg_file("f.jpg", lfw(PERSON_A, 4), "image")], headers=make_user("hr")
+    )
+    assert_error(identify, 503)
+    assert "paused" in identify.json()["error"]["message"]
+    assert fake.count(CREATE) + fake.count(SEARCH) == requests_so_far
+    assert count_rows(session, PendingRecognition) == 2
+
+    # The job still asks AWS; once it answers, the pause ends and frames go straight to the engine again.
+    add_enrollments(session, gate["employee"], [None], engine="aws", external_face_id=FACE_ID)
+    fake.answers[SEARCH] = searched(FACE_ID, f"emp-{gate['employee']}", similarity=99.5)
+    fake.down = False
+    store = SnapshotStore(aws_settings.identity.snapshot_dir)
+    assert face_punch.retry_pending(session, aws_settings, engine_for(aws_settings), store)["processed"] == 2
+    session.commit()
+    third = check_in(aws_client, gate["device"], lfw(PERSON_A, 4))
+    assert third.status_code == 200, third.text
+    assert third.json()["status"] == "processed"

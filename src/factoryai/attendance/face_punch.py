@@ -56,7 +56,8 @@ def punch_by_face(
         cameras.get_camera_for_event(session, camera_id)
     when = (at or utcnow()).astimezone(UTC)  # snapshot folders are UTC dates, as the retry job sees them
     try:
-        faces = identity.identify(session, engine, image)
+        pause = settings.identity.engine_pause_seconds
+        faces = identity.identify(session, engine, image, pause_seconds=pause, skip_when_paused=True)
     except FaceImageError as exc:
         raise ValidationFailedError(str(exc), details={"field": "image"}) from exc
     except FaceEngineError as exc:
@@ -121,7 +122,8 @@ def retry_pending(session: Session, settings: Settings, engine: FaceEngine, stor
             failed += 1
             continue
         try:
-            faces = identity.identify(session, engine, image)
+            # The job is the probe: it always asks the engine, and its success ends a pause for the cameras.
+            faces = identity.identify(session, engine, image, pause_seconds=settings.identity.engine_pause_seconds)
         except FaceImageError as exc:
             pending.status, pending.last_error = "failed", str(exc)[:500]
             failed += 1

@@ -222,6 +222,13 @@ class IdentitySettings(Section):
     aws_retry_deadline_seconds: float = Field(
         30, gt=0, le=600, description="AWS engine: give up retrying once this much time has passed since the first try."
     )
+    engine_pause_seconds: float = Field(
+        60,
+        ge=0,
+        le=3600,
+        description="After the face engine failed past its retries, camera punches are kept as pending at once for "
+        "this long instead of each waiting through the retries (the retry job keeps probing); 0 turns this off.",
+    )
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

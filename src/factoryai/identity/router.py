@@ -129,7 +129,8 @@ def identify(
 ) -> IdentifyResult:
     data = read_upload(image, settings.identity.max_image_mb, "image")
     try:
-        faces = service.identify(session, engine, data)
+        pause = settings.identity.engine_pause_seconds
+        faces = service.identify(session, engine, data, pause_seconds=pause, skip_when_paused=True)
     except FaceImageError as exc:
         raise ValidationFailedError(str(exc), details={"field": "image"}) from exc
     except FaceEngineError as exc:

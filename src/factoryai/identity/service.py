@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -213,9 +214,47 @@ def gallery(session: Session, engine_name: str) -> Gallery:
     return built
 
 
-def identify(session: Session, engine: FaceEngine, image: bytes) -> list[FaceResult]:
-    """Every face in the image, each matched to an active employee or unknown."""
-    results = engine.identify(image, gallery(session, engine.name) if engine.name == "local" else Gallery())
+class EnginePause:
+    """After an engine failure, callers that can wait (camera punches kept as pending) skip the engine for a while,
+    so an outage does not make every request sit through the full retries while holding a database connection.
+    Per process: it only saves time, correctness never depends on it."""
+
+    def __init__(self) -> None:
+        self._until: dict[int, float] = {}
+        self._lock = threading.Lock()
+
+    def paused_for(self, engine: FaceEngine) -> float:
+        with self._lock:
+            return max(0.0, self._until.get(id(engine), 0.0) - time.monotonic())
+
+    def pause(self, engine: FaceEngine, seconds: float) -> None:
+        with self._lock:
+            self._until[id(engine)] = time.monotonic() + seconds
+
+    def resume(self, engine: FaceEngine) -> None:
+        with self._lock:
+            self._until.pop(id(engine), None)
+
+
+engine_pause = EnginePause()
+
+
+def identify(
+    session: Session, engine: FaceEngine, image: bytes, *, pause_seconds: float = 0, skip_when_paused: bool = False
+) -> list[FaceResult]:
+    """Every face in the image, each matched to an active employee or unknown.
+
+    With `pause_seconds`, a failure pauses the engine for callers passing `skip_when_paused` (they get
+    FaceEngineError at once while it lasts); any success ends the pause."""
+    if skip_when_paused and (left := engine_pause.paused_for(engine)) > 0:
+        raise FaceEngineError(f"engine paused for {left:.0f} s more after failing; kept for the retry job")
+    try:
+        results = engine.identify(image, gallery(session, engine.name) if engine.name == "local" else Gallery())
+    except FaceEngineError:
+        if pause_seconds > 0:
+            engine_pause.pause(engine, pause_seconds)
+        raise
+    engine_pause.resume(engine)
     face_ids = [r.match.face_id for r in results if r.match is not None and r.match.face_id]
     if engine.name != "local":
         # A face id we no longer hold (erased while AWS was unreachable, or a deactivated employee) matches nobody.
