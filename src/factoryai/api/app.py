@@ -94,7 +94,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
                 yield
             finally:
                 if scheduler is not None:
-                    scheduler.shutdown(wait=False)
+                    scheduler.shutdown(wait=True)  # no job may still write once the app has stopped
                 publisher.close()
         finally:
             if own_engine:

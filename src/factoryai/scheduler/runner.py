@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -99,7 +100,23 @@ def catch_up(factory: sessionmaker[Session], settings: Settings, now: datetime |
     return outcome
 
 
-def start_scheduler(factory: sessionmaker[Session], settings: Settings) -> BackgroundScheduler:
+CATCH_UP_JOIN_SECONDS = 60
+
+
+@dataclass
+class RunningScheduler:
+    scheduler: BackgroundScheduler
+    catch_up: threading.Thread
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop firing; with `wait`, let a running job and the start-up catch-up finish, so nothing writes to the
+        database after the process (or a test) has moved on. Jobs are short, each in its own unit of work."""
+        self.scheduler.shutdown(wait=wait)
+        if wait:
+            self.catch_up.join(timeout=CATCH_UP_JOIN_SECONDS)
+
+
+def start_scheduler(factory: sessionmaker[Session], settings: Settings) -> RunningScheduler:
     """Start the in-process scheduler (one per process; job_run claims keep each slot to one run)."""
     scheduler = BackgroundScheduler(timezone=settings.site.tz, job_defaults={"coalesce": True, "max_instances": 1})
     for job in JOBS:
@@ -114,8 +131,11 @@ def start_scheduler(factory: sessionmaker[Session], settings: Settings) -> Backg
     scheduler.start()
     # Missed slots run once, beside the schedule (not as a one-shot scheduler job, which APScheduler 3 may try to
     # remove after a shutdown has begun).
-    threading.Thread(target=_catch_up_quietly, args=(factory, settings), name="scheduler-catch-up", daemon=True).start()
-    return scheduler
+    catch_up_thread = threading.Thread(
+        target=_catch_up_quietly, args=(factory, settings), name="scheduler-catch-up", daemon=True
+    )
+    catch_up_thread.start()
+    return RunningScheduler(scheduler, catch_up_thread)
 
 
 def _catch_up_quietly(factory: sessionmaker[Session], settings: Settings) -> None:
