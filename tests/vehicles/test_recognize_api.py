@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from factoryai.api.app import create_app
-from factoryai.cameras.models import Camera
 from factoryai.core.config import Settings
 from factoryai.vehicles.models import VehicleAlert, VehicleLog, WatchlistEntry
 from factoryai.vehicles.plates import watchlist_key
@@ -40,18 +39,6 @@ def two_row_scene() -> bytes:
     return _jpeg(synthetic_scene(render_plate(["KL 07", "BZ 4125"], YELLOW), (560, 500)))
 
 
-@pytest.fixture
-def guard(make_user) -> dict[str, str]:
-    return make_user("security")
-
-
-@pytest.fixture
-def gate(session: Session) -> str:
-    session.add(Camera(id="CAM-GATE", name="Gate", source_url="synthetic://vehicles", role="gate"))
-    session.commit()
-    return "CAM-GATE"
-
-
 def test_a_plate_crop_is_read_and_decided(client, guard, session: Session, one_row: bytes, settings: Settings) -> None:
     response = client.post(RECOGNIZE, files={"image": ("plate.png", one_row, "image/png")}, headers=guard)
     assert response.status_code == 200, response.text
@@ -66,10 +53,13 @@ def test_a_plate_crop_is_read_and_decided(client, guard, session: Session, one_r
 
 
 def test_a_two_row_plate_in_a_720p_scene_is_found_and_joined_top_to_bottom(
-    client, guard, two_row_scene: bytes, gate: str
+    client, guard, two_row_scene: bytes, gate_camera: str
 ) -> None:
     response = client.post(
-        RECOGNIZE, files={"image": ("gate.jpg", two_row_scene, "image/jpeg")}, data={"camera_id": gate}, headers=guard
+        RECOGNIZE,
+        files={"image": ("gate.jpg", two_row_scene, "image/jpeg")},
+        data={"camera_id": gate_camera},
+        headers=guard,
     )
     assert response.status_code == 200, response.text
     result = response.json()
@@ -80,10 +70,12 @@ def test_a_two_row_plate_in_a_720p_scene_is_found_and_joined_top_to_bottom(
     assert 480 <= box["top"] <= 560
 
 
-def test_frames_of_one_pass_are_voted_into_one_decision_and_one_row(client, guard, session: Session, gate: str) -> None:
+def test_frames_of_one_pass_are_voted_into_one_decision_and_one_row(
+    client, guard, session: Session, gate_camera: str
+) -> None:
     clean = _png(render_plate(["KA 01 AB 1234"]))
     frames = [("images", (f"f{i}.png", clean, "image/png")) for i in range(3)]
-    response = client.post(RECOGNIZE, files=frames, data={"camera_id": gate}, headers=guard)
+    response = client.post(RECOGNIZE, files=frames, data={"camera_id": gate_camera}, headers=guard)
     assert response.status_code == 200, response.text
     result = response.json()
     assert result["plate_number"] == "KA01AB1234"
@@ -93,11 +85,11 @@ def test_frames_of_one_pass_are_voted_into_one_decision_and_one_row(client, guar
 
 
 def test_the_same_plate_within_the_cooldown_is_not_logged_twice(
-    client, guard, session: Session, one_row: bytes, gate: str, settings: Settings
+    client, guard, session: Session, one_row: bytes, gate_camera: str, settings: Settings
 ) -> None:
     files = {"image": ("plate.png", one_row, "image/png")}
-    first = client.post(RECOGNIZE, files=files, data={"camera_id": gate}, headers=guard).json()
-    second = client.post(RECOGNIZE, files=files, data={"camera_id": gate}, headers=guard).json()
+    first = client.post(RECOGNIZE, files=files, data={"camera_id": gate_camera}, headers=guard).json()
+    second = client.post(RECOGNIZE, files=files, data={"camera_id": gate_camera}, headers=guard).json()
     assert first["duplicate_of"] is None
     assert first["should_trigger_gate_event"] is True
     assert second["duplicate_of"] == first["vehicle_log_id"]
@@ -115,14 +107,14 @@ def test_without_a_camera_there_is_no_cooldown(client, guard, session: Session, 
 
 
 def test_a_blocked_plate_raises_an_alert_with_the_snapshot(
-    client, guard, session: Session, one_row: bytes, gate: str
+    client, guard, session: Session, one_row: bytes, gate_camera: str
 ) -> None:
     session.add(
         WatchlistEntry(plate_number="MH12AB1234", plate_key=watchlist_key("MH12AB1234"), list="blocked", reason="ban")
     )
     session.commit()
     result = client.post(
-        RECOGNIZE, files={"image": ("p.png", one_row, "image/png")}, data={"camera_id": gate}, headers=guard
+        RECOGNIZE, files={"image": ("p.png", one_row, "image/png")}, data={"camera_id": gate_camera}, headers=guard
     ).json()
     assert result["status"] == "BLOCKED"
     assert result["should_trigger_gate_event"] is False

@@ -5,25 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from factoryai.cameras.models import Camera
 from factoryai.vehicles.models import VehicleLog, WatchlistEntry
 from tests.conftest import assert_error
 from tests.db_helpers import count_rows, stored
 
 VALIDATE = "/api/v1/vehicle/validate-plate"
 WATCHLIST = "/api/v1/vehicles/watchlist"
-
-
-@pytest.fixture
-def guard(make_user) -> dict[str, str]:
-    return make_user("security")
-
-
-@pytest.fixture
-def gate_camera(session: Session) -> str:
-    session.add(Camera(id="CAM-GATE", name="Gate", source_url="synthetic://vehicles", role="gate"))
-    session.commit()
-    return "CAM-GATE"
 
 
 def test_spec_example_is_unknown_opens_and_is_logged(client, guard, session: Session, gate_camera: str) -> None:

@@ -40,7 +40,6 @@ from factoryai.identity.schemas import (
     UnknownFaceAssigned,
     UnknownFaceRead,
 )
-from factoryai.organization import service as organization
 
 router = APIRouter(prefix=API_V1, tags=["identity"])
 AccessReader = Annotated[User, Depends(require_role(Role.HR, Role.SECURITY))]
@@ -110,7 +109,6 @@ def list_faces(employee_id: IdPath, session: SessionDep, _user: HrUser) -> list[
 def erase_faces(
     employee_id: IdPath, session: SessionDep, engine: FaceEngineDep, store: SnapshotStoreDep, _user: HrUser
 ) -> FaceErasure:
-    organization.get_employee(session, employee_id)
     erased = service.erase_face_data(session, engine, store, employee_id)
     return FaceErasure(faces_removed=erased.faces_removed, snapshots_deleted=erased.snapshots_deleted)
 

@@ -157,6 +157,7 @@ class Erasure:
 def erase_face_data(session: Session, engine: FaceEngine, store: SnapshotStore, employee_id: int) -> Erasure:
     """Remove an employee's biometric data everywhere: enrolled templates (ours and the AWS collection's) and the
     snapshots that show them. AWS goes first: if it cannot be reached nothing is deleted and the caller gets 503."""
+    organization.get_employee(session, employee_id)
     rows = repository.list_enrollments(session, employee_id)
     external = [r.external_face_id for r in rows if r.external_face_id]
     if external:
