@@ -49,11 +49,11 @@ from sqlalchemy import create_engine, func, select, text
 from factoryai.accounts.models import ApiKeyScope, Role, User
 from factoryai.accounts.schemas import ApiKeyCreate
 from factoryai.accounts.service import create_api_key
-from factoryai.attendance.models import AttendanceRecord, Shift
+from factoryai.attendance.models import AttendanceRecord
 from factoryai.core import auth, migrate
 from factoryai.core.config import load_settings
 from factoryai.core.db import create_db_engine, create_session_factory, unit_of_work
-from factoryai.organization.models import Employee
+from factoryai.organization.models import Employee, Shift
 
 BENCH_DIR = Path(__file__).resolve().parent
 PG_ADMIN_URL = os.environ.get("FACTORYAI_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

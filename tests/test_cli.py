@@ -15,13 +15,12 @@ from typer.testing import CliRunner
 from factoryai import __version__
 from factoryai.accounts import service as accounts
 from factoryai.accounts.models import ApiKey, User
-from factoryai.attendance.models import Shift
 from factoryai.cameras.models import Camera
 from factoryai.cli import app
 from factoryai.core import auth, migrate
 from factoryai.core.config import DatabaseSettings
 from factoryai.core.db import create_db_engine, create_session_factory
-from factoryai.organization.models import Department, Employee
+from factoryai.organization.models import Department, Employee, Shift
 
 runner = CliRunner()
 KEY_LINE = re.compile(r"API key (\d+) \(([a-z, ]+)\): (\S+)")

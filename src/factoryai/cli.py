@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
@@ -14,6 +16,11 @@ import yaml
 from factoryai import __version__
 from factoryai.accounts.models import ApiKeyScope, Role
 from factoryai.core.config import ConfigError, Settings, load_settings, masked_dump
+
+if TYPE_CHECKING:  # the CLI imports heavy modules inside the commands that need them
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from factoryai.resources import Resources
 
 app = typer.Typer(help="Factory AI camera platform.", no_args_is_help=True, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -55,6 +62,22 @@ def _engine(settings: Settings):
     from factoryai.core.db import create_db_engine
 
     return create_db_engine(settings.database)
+
+
+@contextmanager
+def _sessions(settings: Settings) -> Iterator[tuple[sessionmaker[Session], Resources]]:
+    """Sessions whose committed events reach the same publishers as the API's, and the resources a command uses;
+    both closed at the end (the publishers flush what committed work raised)."""
+    from factoryai.core.db import create_session_factory
+    from factoryai.resources import Resources
+
+    engine = _engine(settings)
+    resources = Resources.create(settings)
+    try:
+        yield create_session_factory(engine, resources.publishers), resources
+    finally:
+        resources.close()
+        engine.dispose()
 
 
 @app.command()
@@ -115,21 +138,19 @@ def scheduler(ctx: typer.Context) -> None:
     import signal
     import threading
 
-    from factoryai.core.db import create_session_factory
     from factoryai.core.logging import configure_logging
     from factoryai.scheduler.runner import start_scheduler
 
     settings = _settings(ctx)
     configure_logging(settings.logging)
-    engine = _engine(settings)
-    running = start_scheduler(create_session_factory(engine), settings)
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    typer.echo("scheduler running; Ctrl+C to stop")
-    stop.wait()
-    running.shutdown()
-    engine.dispose()
+    with _sessions(settings) as (factory, resources):
+        running = start_scheduler(factory, settings, resources.jobs)
+        stop = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        typer.echo("scheduler running; Ctrl+C to stop")
+        stop.wait()
+        running.shutdown()
 
 
 @db_app.command("upgrade")
@@ -162,7 +183,7 @@ def user_create(
 
     from factoryai.accounts import service
     from factoryai.accounts.schemas import UserCreate
-    from factoryai.core.db import create_session_factory, unit_of_work
+    from factoryai.core.db import unit_of_work
     from factoryai.core.errors import AppError
 
     settings = _settings(ctx)
@@ -170,15 +191,12 @@ def user_create(
         data = UserCreate(username=username, password=password, role=role, full_name=full_name)
     except ValidationError as exc:
         raise _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
-    engine = _engine(settings)
     try:
-        with unit_of_work(create_session_factory(engine)) as session:
+        with _sessions(settings) as (factory, _), unit_of_work(factory) as session:
             user = service.create_user(session, data, settings)
             typer.echo(f"created user {user.username!r} (id {user.id}, role {user.role})")
     except AppError as exc:
         raise _fail(exc.message) from None
-    finally:
-        engine.dispose()
 
 
 @key_app.command("create")
@@ -190,16 +208,12 @@ def api_key_create(
     """Create a device API key and print it (only its hash is stored)."""
     from factoryai.accounts import service
     from factoryai.accounts.schemas import ApiKeyCreate
-    from factoryai.core.db import create_session_factory, unit_of_work
+    from factoryai.core.db import unit_of_work
 
     settings = _settings(ctx)
-    engine = _engine(settings)
-    try:
-        with unit_of_work(create_session_factory(engine)) as session:
-            key, plaintext = service.create_api_key(session, ApiKeyCreate(name=name, scopes=scope), None)
-            typer.echo(f"API key {key.id} ({', '.join(key.scopes)}): {plaintext}")
-    finally:
-        engine.dispose()
+    with _sessions(settings) as (factory, _), unit_of_work(factory) as session:
+        key, plaintext = service.create_api_key(session, ApiKeyCreate(name=name, scopes=scope), None)
+        typer.echo(f"API key {key.id} ({', '.join(key.scopes)}): {plaintext}")
 
 
 @app.command("seed-demo")
@@ -207,16 +221,12 @@ def seed_demo(
     ctx: typer.Context, employees: Annotated[int, typer.Option(min=0, max=10_000, help="Demo employees.")] = 24
 ) -> None:
     """Add demo departments, shifts, employees and cameras (skips what already exists)."""
-    from factoryai.core.db import create_session_factory, unit_of_work
+    from factoryai.core.db import unit_of_work
     from factoryai.seed import seed_demo as run_seed
 
     settings = _settings(ctx)
-    engine = _engine(settings)
-    try:
-        with unit_of_work(create_session_factory(engine)) as session:
-            report = run_seed(session, employees)
-    finally:
-        engine.dispose()
+    with _sessions(settings) as (factory, _), unit_of_work(factory) as session:
+        report = run_seed(session, employees)
     typer.echo("demo data: " + ", ".join(f"{n} {what} added" for what, n in report.created.items()))
 
 
@@ -232,19 +242,15 @@ def attendance_mark_absent(
 
     from factoryai.attendance import service
     from factoryai.core.clock import utcnow
-    from factoryai.core.db import create_session_factory, unit_of_work
+    from factoryai.core.db import unit_of_work
 
     settings = _settings(ctx)
     try:
         target = date.fromisoformat(day) if day else utcnow().astimezone(settings.site.tz).date() - timedelta(days=1)
     except ValueError:
         raise _fail(f"--date must be YYYY-MM-DD, got {day!r}") from None
-    engine = _engine(settings)
-    try:
-        with unit_of_work(create_session_factory(engine)) as session:
-            run = service.mark_absent(session, target, settings)
-    finally:
-        engine.dispose()
+    with _sessions(settings) as (factory, _), unit_of_work(factory) as session:
+        run = service.mark_absent(session, target, settings)
     note = f" ({run.skipped_reason})" if run.skipped_reason else ""
     typer.echo(f"{target.isoformat()}: {run.marked_absent} marked absent{note}")
 
@@ -258,18 +264,15 @@ def enroll(
     ],
 ) -> None:
     """Enrol employees' face photos in bulk; prints what failed and why."""
-    from factoryai.core.db import create_session_factory
     from factoryai.identity.bulk_enroll import enroll_folder, photo_folders
-    from factoryai.identity.engines.factory import engine_for
 
     settings = _settings(ctx)
     total = sum(max(1, len(photos)) for _key, photos in photo_folders(directory))
-    engine = _engine(settings)
-    try:
-        with typer.progressbar(length=total, label="Enrolling", file=sys.stderr) as bar:
-            report = enroll_folder(create_session_factory(engine), engine_for(settings), directory, bar.update)
-    finally:
-        engine.dispose()
+    with (
+        _sessions(settings) as (factory, resources),
+        typer.progressbar(length=total, label="Enrolling", file=sys.stderr) as bar,
+    ):
+        report = enroll_folder(factory, resources.faces.engine, directory, bar.update)
     typer.echo(
         f"enrolled {report.enrolled} photos of {report.employees} employees; "
         f"{report.skipped} already enrolled; {len(report.failures)} failed"

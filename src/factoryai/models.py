@@ -1,12 +1,12 @@
 """Imports every domain's models so the metadata (and Alembic) sees all tables."""
 
 from factoryai.accounts.models import ApiKey, LoginFailure, User
-from factoryai.attendance.models import AttendanceRecord, Shift
+from factoryai.attendance.models import AttendanceRecord
 from factoryai.cameras.models import Camera
 from factoryai.core.db import Base
 from factoryai.identity.models import AccessLog, FaceEnrollment, PendingRecognition, UnknownAttendance
 from factoryai.occupancy.models import OccupancyDailyAggregate, OccupancyLog, OccupancyMonthlyAggregate
-from factoryai.organization.models import Department, Employee
+from factoryai.organization.models import Department, Employee, Shift
 from factoryai.scheduler.models import JobRun
 from factoryai.system.models import SystemLog
 from factoryai.vehicles.models import VehicleAlert, VehicleLog, WatchlistEntry

@@ -7,16 +7,13 @@ from datetime import time
 
 from sqlalchemy.orm import Session
 
-from factoryai.attendance import repository as shift_repo
-from factoryai.attendance import service as attendance
-from factoryai.attendance.schemas import ShiftCreate
 from factoryai.cameras import repository as camera_repo
 from factoryai.cameras import service as cameras
 from factoryai.cameras.models import CameraRole
 from factoryai.cameras.schemas import CameraCreate, CameraSettings
 from factoryai.organization import repository as org_repo
 from factoryai.organization import service as organization
-from factoryai.organization.schemas import DepartmentCreate, EmployeeCreate
+from factoryai.organization.schemas import DepartmentCreate, EmployeeCreate, ShiftCreate
 
 DEPARTMENTS = ("Production", "Assembly", "Quality", "Maintenance", "Logistics", "Security", "Administration")
 SHIFTS = (
@@ -59,9 +56,9 @@ def seed_demo(session: Session, employees: int = 24) -> SeedReport:
         department_ids.append(department.id)
     shift_ids = []
     for data in SHIFTS:
-        shift = shift_repo.get_shift_by_name(session, data.shift_name)
+        shift = org_repo.get_shift_by_name(session, data.shift_name)
         if shift is None:
-            shift = attendance.create_shift(session, data)
+            shift = organization.create_shift(session, data)
             report.created["shifts"] += 1
         shift_ids.append(shift.id)
     for i in range(employees):

@@ -13,10 +13,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from factoryai.api.app import create_app
-from factoryai.api.deps import SessionDep
 from factoryai.core.config import load_settings
 from factoryai.core.db import create_session_factory
 from factoryai.core.logging import RequestIdFilter
+from factoryai.core.web import SessionDep
 from factoryai.organization.models import Department
 from tests.conftest import ADMIN_PASSWORD, assert_error
 

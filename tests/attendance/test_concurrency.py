@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from factoryai.api.app import create_app
 from factoryai.attendance import service
-from factoryai.attendance.models import AttendanceRecord, Shift
+from factoryai.attendance.models import AttendanceRecord
 from factoryai.attendance.schemas import PunchRequest
 from factoryai.core.config import Settings
 from factoryai.core.db import create_db_engine, create_session_factory
-from factoryai.organization.models import Employee
+from factoryai.organization.models import Employee, Shift
 
 CHECK_IN = datetime(2026, 10, 5, 2, 33, tzinfo=UTC)  # 08:03 IST
 

@@ -6,9 +6,8 @@ from datetime import time
 
 from sqlalchemy.orm import Session
 
-from factoryai.attendance.models import Shift
 from factoryai.cameras.models import Camera
-from factoryai.organization.models import Employee
+from factoryai.organization.models import Employee, Shift
 from tests.conftest import assert_error
 
 LOG = "/api/v1/identity/access-log"

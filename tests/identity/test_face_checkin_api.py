@@ -26,10 +26,10 @@ from factoryai.attendance.models import AttendanceRecord
 from factoryai.core.config import Settings
 from factoryai.core.db import create_session_factory
 from factoryai.core.snapshots import SnapshotStore
-from factoryai.identity.engines.factory import engine_for
 from factoryai.identity.models import AccessLog, PendingRecognition, UnknownAttendance
+from factoryai.identity.runtime import FaceRuntime
 from factoryai.scheduler.models import JobRun
-from factoryai.scheduler.registry import job_named
+from factoryai.scheduler.registry import build_jobs, job_named
 from factoryai.scheduler.runner import run_slot
 from tests.attendance.test_check_in import (
     all_rows,
@@ -256,9 +256,11 @@ def gate(aws_client: TestClient, admin_headers: dict[str, str]) -> dict[str, Any
 
 
 def retry_job(clean_db: Engine, settings: Settings, slot: datetime) -> dict[str, Any]:
-    assert run_slot(create_session_factory(clean_db), settings, job_named("attendance.retry_face_punches"), slot) == (
-        "succeeded"
-    )
+    assert run_slot(
+        create_session_factory(clean_db),
+        job_named(build_jobs(settings, FaceRuntime(settings)), "attendance.retry_face_punches"),
+        slot,
+    ) == ("succeeded")
     with create_session_factory(clean_db)() as s:
         run = s.scalar(select(JobRun).where(JobRun.slot_start == slot))
         assert run is not None
@@ -341,7 +343,7 @@ def test_a_face_id_we_do_not_hold_is_an_unknown_face(
     fake.down = False
 
     store = SnapshotStore(aws_settings.identity.snapshot_dir)
-    result = face_punch.retry_pending(session, aws_settings, engine_for(aws_settings), store)
+    result = face_punch.retry_pending(session, aws_settings, aws_client.app.state.resources.faces, store)
     session.commit()
 
     assert result == {"processed": 1, "failed": 0, "still_pending": 0, "punches_refused": []}
@@ -384,7 +386,7 @@ def test_a_frame_kept_during_an_outage_punches_even_if_its_camera_was_disabled_s
     fake.down = False
 
     store = SnapshotStore(aws_settings.identity.snapshot_dir)
-    result = face_punch.retry_pending(session, aws_settings, engine_for(aws_settings), store)
+    result = face_punch.retry_pending(session, aws_settings, aws_client.app.state.resources.faces, store)
     session.commit()
 
     assert result["punches_refused"] == []
@@ -405,7 +407,7 @@ def test_a_punch_the_rules_refuse_on_reprocessing_is_reported(
     fake.down = False
 
     store = SnapshotStore(aws_settings.identity.snapshot_dir)
-    result = face_punch.retry_pending(session, aws_settings, engine_for(aws_settings), store)
+    result = face_punch.retry_pending(session, aws_settings, aws_client.app.state.resources.faces, store)
     session.commit()
 
     assert result["processed"] == 1
@@ -458,7 +460,7 @@ def test_during_an_outage_later_frames_are_kept_at_once_and_the_job_ends_the_pau
     fake.answers[SEARCH] = searched(FACE_ID, f"emp-{gate['employee']}", similarity=99.5)
     fake.down = False
     store = SnapshotStore(aws_settings.identity.snapshot_dir)
-    assert face_punch.retry_pending(session, aws_settings, engine_for(aws_settings), store)["processed"] == 2
+    assert face_punch.retry_pending(session, aws_settings, aws_client.app.state.resources.faces, store)["processed"] == 2
     session.commit()
     third = check_in(aws_client, gate["device"], lfw(PERSON_A, 4))
     assert third.status_code == 200, third.text

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.orm import Session
 
-from factoryai.attendance.models import AttendanceRecord, Shift
+from factoryai.attendance.models import AttendanceRecord
 from factoryai.cameras.models import Camera
 from factoryai.core.config import Settings
 from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity.models import AccessLog, UnknownAttendance
-from factoryai.organization.models import Employee
+from factoryai.organization.models import Employee, Shift
 from tests.conftest import assert_error
 from tests.db_helpers import count_rows, stored
 

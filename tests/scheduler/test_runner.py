@@ -13,16 +13,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from factoryai.attendance.models import AttendanceRecord, Shift
+from factoryai.attendance.models import AttendanceRecord
 from factoryai.core.config import Settings
 from factoryai.core.db import create_db_engine, create_session_factory
-from factoryai.organization.models import Employee
+from factoryai.core.jobs import Job
+from factoryai.identity.runtime import FaceRuntime
+from factoryai.organization.models import Employee, Shift
 from factoryai.scheduler import runner
 from factoryai.scheduler.models import JobRun
-from factoryai.scheduler.registry import Job, job_named
+from factoryai.scheduler.registry import build_jobs, job_named
 from factoryai.system.models import SystemLog
 
 IST_NOON_OCT_6 = datetime(2026, 10, 6, 6, 30, tzinfo=UTC)  # 12:00 IST, a Tuesday: marks Monday 10-05
+
+
+def _jobs(settings: Settings) -> tuple[Job, ...]:
+    return build_jobs(settings, FaceRuntime(settings))
 
 
 def _staff(session: Session, n: int = 3) -> list[int]:
@@ -41,7 +47,7 @@ def _count(engine: Engine, query) -> int:
 
 
 def test_latest_slot_is_the_last_fire_time_not_after_now(settings: Settings) -> None:
-    trigger = runner.trigger_for(job_named("attendance.mark_absent"), settings)
+    trigger = runner.trigger_for(job_named(_jobs(settings), "attendance.mark_absent"), settings)
     assert runner.latest_slot(trigger, IST_NOON_OCT_6) == IST_NOON_OCT_6
     just_before = IST_NOON_OCT_6 - timedelta(seconds=1)
     assert runner.latest_slot(trigger, just_before) == IST_NOON_OCT_6 - timedelta(days=1)
@@ -69,7 +75,7 @@ def test_absence_job_marks_the_day_before_its_slot(session: Session, settings: S
     ids = _staff(session)
     session.close()
     factory = create_session_factory(clean_db)
-    outcome = runner.run_slot(factory, settings, job_named("attendance.mark_absent"), IST_NOON_OCT_6)
+    outcome = runner.run_slot(factory, job_named(_jobs(settings), "attendance.mark_absent"), IST_NOON_OCT_6)
     assert outcome == "succeeded"
     absent = select(AttendanceRecord).where(
         AttendanceRecord.attendance_date == date(2026, 10, 5), AttendanceRecord.status == "ABSENT"
@@ -88,11 +94,11 @@ def test_a_slot_runs_once_however_many_processes_race_for_it(
     engine = create_db_engine(settings.database.model_copy(update={"pool_size": 8}))
     factory = create_session_factory(engine)
     start = threading.Barrier(8)
-    job = job_named("attendance.mark_absent")
+    job = job_named(_jobs(settings), "attendance.mark_absent")
 
     def one(_: int) -> str:
         start.wait()
-        return runner.run_slot(factory, settings, job, IST_NOON_OCT_6)
+        return runner.run_slot(factory, job, IST_NOON_OCT_6)
 
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
@@ -106,12 +112,12 @@ def test_a_slot_runs_once_however_many_processes_race_for_it(
 
 
 def test_a_failing_job_is_recorded_and_does_not_raise(settings: Settings, clean_db: Engine) -> None:
-    def broken(_session: Session, _settings: Settings, _slot: datetime) -> dict:
+    def broken(_session: Session, _slot: datetime) -> dict:
         raise RuntimeError("disk full")
 
-    job = Job(name="test.broken", description="always fails", cron=lambda _s: {"minute": 0}, run=broken)
+    job = Job(name="test.broken", description="always fails", cron={"minute": 0}, run=broken)
     factory = create_session_factory(clean_db)
-    assert runner.run_slot(factory, settings, job, IST_NOON_OCT_6) == "failed"
+    assert runner.run_slot(factory, job, IST_NOON_OCT_6) == "failed"
     with factory() as s:
         run = s.scalar(select(JobRun).where(JobRun.job_name == "test.broken"))
         assert run.status == "failed"
@@ -121,7 +127,7 @@ def test_a_failing_job_is_recorded_and_does_not_raise(settings: Settings, clean_
         assert logged is not None
         assert logged.level == "ERROR"
     # The slot is spent: a second attempt does not run it again.
-    assert runner.run_slot(factory, settings, job, IST_NOON_OCT_6) == "claimed-elsewhere"
+    assert runner.run_slot(factory, job, IST_NOON_OCT_6) == "claimed-elsewhere"
 
 
 def test_catch_up_runs_the_missed_slot_once(session: Session, settings: Settings, clean_db: Engine) -> None:
@@ -129,10 +135,10 @@ def test_catch_up_runs_the_missed_slot_once(session: Session, settings: Settings
     session.close()
     factory = create_session_factory(clean_db)
     later_that_day = IST_NOON_OCT_6 + timedelta(hours=5)  # the process was down at noon
-    first = runner.catch_up(factory, settings, now=later_that_day)
+    first = runner.catch_up(factory, settings, _jobs(settings), now=later_that_day)
     assert first["attendance.mark_absent"] == "succeeded"
     assert set(first.values()) == {"succeeded"}, first  # the other jobs' missed slots ran too
-    again = runner.catch_up(factory, settings, now=later_that_day)
+    again = runner.catch_up(factory, settings, _jobs(settings), now=later_that_day)
     assert set(again.values()) == {"claimed-elsewhere"}, again
     assert _count(clean_db, select(AttendanceRecord)) == 2
 
@@ -142,17 +148,14 @@ def test_the_app_starts_the_scheduler_and_reports_jobs(
 ) -> None:
     # Every second, so the real APScheduler wiring is seen firing within the bounded wait below.
     enabled = settings.model_copy(update={"scheduler": settings.scheduler.model_copy(update={"enabled": True})})
-    every_second = Job(
-        name="test.tick", description="tick", cron=lambda _s: {"second": "*"}, run=lambda *_: {"ok": True}
-    )
+    every_second = Job(name="test.tick", description="tick", cron={"second": "*"}, run=lambda *_: {"ok": True})
     from factoryai.api.app import create_app
-    from factoryai.scheduler import registry
+    from factoryai.resources import Resources
 
-    original = registry.JOBS
-    registry.JOBS = (*original, every_second)
-    runner.JOBS = registry.JOBS
+    resources = Resources.create(enabled)
+    resources.jobs = (*resources.jobs, every_second)
     try:
-        with TestClient(create_app(enabled, engine=clean_db)) as client:
+        with TestClient(create_app(enabled, engine=clean_db, resources=resources)) as client:
             deadline = time.monotonic() + 20
             while (
                 time.monotonic() < deadline
@@ -161,8 +164,7 @@ def test_the_app_starts_the_scheduler_and_reports_jobs(
                 time.sleep(0.2)
             jobs = client.get("/api/v1/system/jobs", headers=admin_headers)
     finally:
-        registry.JOBS = original
-        runner.JOBS = original
+        resources.close()
     assert _count(clean_db, select(JobRun).where(JobRun.job_name == "test.tick")) >= 2, "the scheduler never fired"
     assert jobs.status_code == 200, jobs.text
     by_name = {j["name"]: j for j in jobs.json()}

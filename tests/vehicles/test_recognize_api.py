@@ -204,7 +204,7 @@ def test_easyocr_without_the_extra_is_a_clear_503(settings: Settings, clean_db, 
 
 
 def test_a_pixel_bomb_and_a_thin_strip_are_refused_before_decoding(client, guard, session: Session) -> None:
-    from tests.core.test_images import png_header_only
+    from tests.vision.test_images import png_header_only
 
     for image in (png_header_only(20_000, 20_000), _png(np.full((1, 300, 3), 255, dtype=np.uint8))):
         response = client.post(RECOGNIZE, files={"image": ("x.png", image, "image/png")}, headers=guard)

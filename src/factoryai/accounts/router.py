@@ -9,11 +9,11 @@ from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
 from factoryai.accounts import service
+from factoryai.accounts.deps import AdminUser, CurrentUser, client_key, device_key_cache
 from factoryai.accounts.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, Token, UserCreate, UserRead, UserUpdate
 from factoryai.accounts.throttle import LoginThrottle
-from factoryai.api.deps import API_V1, AdminUser, CurrentUser, SessionDep, SettingsDep, client_key
-from factoryai.api.errors import error_response
 from factoryai.core.schemas import IdPath, Page, PageDep, to_page
+from factoryai.core.web import API_V1, SessionDep, SettingsDep, error_response
 
 router = APIRouter(prefix=API_V1)
 
@@ -84,5 +84,5 @@ def create_api_key(data: ApiKeyCreate, session: SessionDep, admin: AdminUser) ->
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyRead, tags=["api keys"], summary="Revoke an API key")
-def revoke_api_key(key_id: IdPath, session: SessionDep, _admin: AdminUser) -> ApiKeyRead:
-    return ApiKeyRead.model_validate(service.revoke_api_key(session, key_id))
+def revoke_api_key(key_id: IdPath, session: SessionDep, request: Request, _admin: AdminUser) -> ApiKeyRead:
+    return ApiKeyRead.model_validate(service.revoke_api_key(session, key_id, device_key_cache(request)))

@@ -168,11 +168,13 @@ class DeviceKey:
     scopes: tuple[str, ...]
 
 
-class _DeviceKeyCache:
+class DeviceKeyCache:
     """Valid keys seen in the last few seconds, so a camera posting several punches a second does not cost a
-    key look-up each time. A revocation takes effect at once in this process and within the TTL in others."""
+    key look-up each time. A revocation takes effect at once in this process and within the TTL in others.
+    Owned by the app that made it (see factoryai.resources)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ttl: float = 0) -> None:
+        self.ttl = ttl
         self._entries: dict[str, tuple[float, DeviceKey]] = {}
         self._lock = threading.Lock()
 
@@ -183,25 +185,22 @@ class _DeviceKeyCache:
             return None
         return entry[1]
 
-    def put(self, key_hash: str, key: DeviceKey, ttl: float) -> None:
-        if ttl <= 0:
+    def put(self, key_hash: str, key: DeviceKey) -> None:
+        if self.ttl <= 0:
             return
         with self._lock:
             if len(self._entries) > 10_000:  # a flood of distinct valid keys is not a thing; stay bounded anyway
                 self._entries.clear()
-            self._entries[key_hash] = (time.monotonic() + ttl, key)
+            self._entries[key_hash] = (time.monotonic() + self.ttl, key)
 
     def forget(self, key_id: int) -> None:
         with self._lock:
             self._entries = {h: e for h, e in self._entries.items() if e[1].id != key_id}
 
 
-_device_keys = _DeviceKeyCache()
-
-
-def resolve_api_key(session: Session, plaintext: str, cache_seconds: float = 0) -> DeviceKey:
+def resolve_api_key(session: Session, plaintext: str, cache: DeviceKeyCache | None = None) -> DeviceKey:
     key_hash = auth.hash_api_key(plaintext)
-    cached = _device_keys.get(key_hash)
+    cached = cache.get(key_hash) if cache is not None else None
     if cached is not None:
         return cached
     key = repository.get_api_key_by_hash(session, key_hash)
@@ -211,7 +210,8 @@ def resolve_api_key(session: Session, plaintext: str, cache_seconds: float = 0) 
     if key.last_used_at is None or now - key.last_used_at > _API_KEY_TOUCH_INTERVAL:
         key.last_used_at = now  # coarse, so a busy device doesn't write on every request
     device = DeviceKey(id=key.id, name=key.name, scopes=tuple(key.scopes))
-    _device_keys.put(key_hash, device, cache_seconds)
+    if cache is not None:
+        cache.put(key_hash, device)
     return device
 
 
@@ -219,12 +219,13 @@ def list_api_keys(session: Session, page: PageParams) -> tuple[Sequence[ApiKey],
     return repository.list_api_keys(session, page)
 
 
-def revoke_api_key(session: Session, key_id: int) -> ApiKey:
+def revoke_api_key(session: Session, key_id: int, cache: DeviceKeyCache | None = None) -> ApiKey:
     key = repository.get_api_key(session, key_id)
     if key is None:
         raise NotFoundError(f"API key {key_id} not found")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.flush()
-    _device_keys.forget(key.id)
+    if cache is not None:
+        cache.forget(key.id)
     return key

@@ -6,7 +6,6 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -25,9 +24,10 @@ from factoryai.cameras.router import router as cameras_router
 from factoryai.core import migrate
 from factoryai.core.config import Settings
 from factoryai.core.db import create_db_engine, create_session_factory, unit_of_work
-from factoryai.core.events import MqttPublisher, Publishers, WebhookPublisher
 from factoryai.identity.router import router as identity_router
 from factoryai.organization.router import router as organization_router
+from factoryai.resources import Resources
+from factoryai.retention.router import router as retention_router
 from factoryai.scheduler.router import router as jobs_router
 from factoryai.scheduler.runner import start_scheduler
 from factoryai.system.router import router as system_router
@@ -58,24 +58,9 @@ def prepare_database(engine: Engine, settings: Settings) -> None:
         )
 
 
-def build_publishers(settings: Settings) -> Publishers:
-    """The sinks events go to after commit: MQTT (gate relay and alerts) and optional webhooks."""
-    sinks: list[Any] = []
-    vehicles = settings.vehicles
-    if settings.mqtt.enabled:  # alerts always go to MQTT; gate openings too when the relay is 'mqtt'
-        sinks.append(MqttPublisher(settings.mqtt, skip=() if vehicles.gate_relay == "mqtt" else ("gate/",)))
-    routes = {}
-    if vehicles.alert_webhook_url:
-        routes["alerts/"] = vehicles.alert_webhook_url
-    if vehicles.gate_relay == "webhook" and vehicles.gate_webhook_url:
-        routes["gate/"] = vehicles.gate_webhook_url
-    if routes:
-        sinks.append(WebhookPublisher(routes, base_wait_seconds=vehicles.webhook_retry_base_seconds))
-    return Publishers(sinks)
-
-
-def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
-    """Build the app. Pass ``engine`` to share one (tests); otherwise the app owns one from the settings."""
+def create_app(settings: Settings, engine: Engine | None = None, resources: Resources | None = None) -> FastAPI:
+    """Build the app. Pass ``engine`` or ``resources`` to share them (tests; their owner closes them); otherwise the
+    app owns and closes its own, made from the settings."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -83,19 +68,24 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         db_engine = engine or create_db_engine(settings.database)
         try:
             prepare_database(db_engine, settings)
-            publisher = build_publishers(settings)
-            session_factory = create_session_factory(db_engine, publisher)
+            own_resources = resources is None
+            app_resources = resources or Resources.create(settings)
+            session_factory = create_session_factory(db_engine, app_resources.publishers)
             app.state.engine = db_engine
             app.state.session_factory = session_factory
+            app.state.resources = app_resources
             app.state.login_throttle = LoginThrottle(settings.auth)
             app.state.started_monotonic = time.monotonic()
-            scheduler = start_scheduler(session_factory, settings) if settings.scheduler.enabled else None
+            scheduler = (
+                start_scheduler(session_factory, settings, app_resources.jobs) if settings.scheduler.enabled else None
+            )
             try:
                 yield
             finally:
                 if scheduler is not None:
                     scheduler.shutdown(wait=True)  # no job may still write once the app has stopped
-                publisher.close()
+                if own_resources:
+                    app_resources.close()
         finally:
             if own_engine:
                 db_engine.dispose()
@@ -116,6 +106,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         cameras_router,
         identity_router,
         vehicles_router,
+        retention_router,
         system_router,
         jobs_router,
     )

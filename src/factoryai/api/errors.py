@@ -6,14 +6,14 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from factoryai.core.errors import AppError, error_body
+from factoryai.core.errors import AppError
+from factoryai.core.web import error_response
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +55,6 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         422: "Invalid request",
     }.items()
 }
-
-
-def error_response(
-    status_code: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse(
-        status_code=status_code, content=jsonable_encoder(error_body(code, message, details)), headers=headers
-    )
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -13,8 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from factoryai import __version__
+from factoryai.accounts.deps import Principal, require_scope
 from factoryai.accounts.models import ApiKeyScope
-from factoryai.api.deps import Principal, require_scope
 from factoryai.core.errors import ServiceUnavailableError
 
 router = APIRouter()

@@ -21,7 +21,8 @@ from factoryai.core.errors import AppError, ValidationFailedError
 from factoryai.core.metrics import FACE_ENGINE_FAILURES
 from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity import service as identity
-from factoryai.identity.engines.base import FaceEngine, FaceEngineError, FaceImageError, FaceResult
+from factoryai.identity.engines.base import FaceEngineError, FaceImageError, FaceResult
+from factoryai.identity.runtime import FaceRuntime
 from factoryai.organization import service as organization
 
 # A pending image is retried by the job every few minutes; after this many failed tries (about a day at the
@@ -45,7 +46,7 @@ class FacePunchOutcome:
 
 def punch_by_face(
     session: Session,
-    engine: FaceEngine,
+    runtime: FaceRuntime,
     store: SnapshotStore,
     settings: Settings,
     image: bytes,
@@ -57,7 +58,7 @@ def punch_by_face(
     when = (at or utcnow()).astimezone(UTC)  # snapshot folders are UTC dates, as the retry job sees them
     try:
         pause = settings.identity.engine_pause_seconds
-        faces = identity.identify(session, engine, image, pause_seconds=pause, skip_when_paused=True)
+        faces = identity.identify(session, runtime, image, pause_seconds=pause, skip_when_paused=True)
     except FaceImageError as exc:
         raise ValidationFailedError(str(exc), details={"field": "image"}) from exc
     except FaceEngineError as exc:
@@ -111,7 +112,7 @@ def _apply(
     return outcomes
 
 
-def retry_pending(session: Session, settings: Settings, engine: FaceEngine, store: SnapshotStore) -> dict[str, Any]:
+def retry_pending(session: Session, settings: Settings, runtime: FaceRuntime, store: SnapshotStore) -> dict[str, Any]:
     """The job: re-run recognitions that waited for the engine, as of the time they were captured."""
     done = failed = still_pending = 0
     refused: list[str] = []  # punches the rules refused (no shift, outside the window): reported, not lost silently
@@ -123,7 +124,7 @@ def retry_pending(session: Session, settings: Settings, engine: FaceEngine, stor
             continue
         try:
             # The job is the probe: it always asks the engine, and its success ends a pause for the cameras.
-            faces = identity.identify(session, engine, image, pause_seconds=settings.identity.engine_pause_seconds)
+            faces = identity.identify(session, runtime, image, pause_seconds=settings.identity.engine_pause_seconds)
         except FaceImageError as exc:
             pending.status, pending.last_error = "failed", str(exc)[:500]
             failed += 1
@@ -151,7 +152,7 @@ def retry_pending(session: Session, settings: Settings, engine: FaceEngine, stor
 
 def assign_unknown(
     session: Session,
-    engine: FaceEngine,
+    runtime: FaceRuntime,
     store: SnapshotStore,
     settings: Settings,
     unknown_id: int,
@@ -173,5 +174,5 @@ def assign_unknown(
         if crop is None:
             raise ValidationFailedError(f"unknown face {unknown_id} has no snapshot left to enrol", details={})
         upload = identity.UploadedImage(name=f"unknown-{row.id}.jpg", data=crop)
-        enrolled_id = identity.enroll_faces(session, engine, employee.id, [upload], user_id)[0].id
+        enrolled_id = identity.enroll_faces(session, runtime.engine, employee.id, [upload], user_id)[0].id
     return row, punch, enrolled_id

@@ -1,8 +1,8 @@
-"""Shifts and attendance records (spec Module 3)."""
+"""Attendance records and their corrections (spec Module 3); shifts belong to organization."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -13,9 +13,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
-    Integer,
     String,
-    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,28 +26,6 @@ class AttendanceStatus(StrEnum):
     PRESENT = "PRESENT"
     LATE = "LATE"
     ABSENT = "ABSENT"
-
-
-class Shift(Base):
-    __tablename__ = "shift"
-    __table_args__ = (
-        CheckConstraint("start_time <> end_time", name="not_zero_length"),
-        CheckConstraint("grace_period_minutes >= 0", name="grace_non_negative"),
-        CheckConstraint("early_exit_grace_minutes >= 0", name="early_exit_grace_non_negative"),
-        CheckConstraint("checkin_window_before_minutes >= 0", name="window_non_negative"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    shift_name: Mapped[str] = mapped_column(String(50), unique=True)
-    # Wall-clock times in the site time zone; end < start means the shift ends the next day.
-    start_time: Mapped[time] = mapped_column(Time)
-    end_time: Mapped[time] = mapped_column(Time)
-    grace_period_minutes: Mapped[int] = mapped_column(Integer, default=0)
-    early_exit_grace_minutes: Mapped[int] = mapped_column(Integer, default=0)
-    checkin_window_before_minutes: Mapped[int] = mapped_column(Integer, default=60)
-    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = created_at_column()
-    updated_at: Mapped[datetime] = updated_at_column()
 
 
 class AttendanceRecord(Base):

@@ -1,32 +1,17 @@
-"""Database access for shifts, attendance records and corrections."""
+"""Database access for attendance records and corrections."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from factoryai.attendance.models import AttendanceCorrection, AttendanceRecord, Shift
+from factoryai.attendance.models import AttendanceCorrection, AttendanceRecord
 from factoryai.core.repository import paginate
 from factoryai.core.schemas import PageParams
-from factoryai.organization.models import Employee
-
-
-def get_shift(session: Session, shift_id: int) -> Shift | None:
-    return session.get(Shift, shift_id)
-
-
-def get_shift_by_name(session: Session, name: str) -> Shift | None:
-    return session.scalar(select(Shift).where(func.lower(Shift.shift_name) == name.lower()))
-
-
-def list_shifts(session: Session, page: PageParams, is_active: bool | None) -> tuple[Sequence[Shift], int]:
-    query = select(Shift).order_by(Shift.start_time, Shift.id)
-    if is_active is not None:
-        query = query.where(Shift.is_active == is_active)
-    return paginate(session, query, page)
+from factoryai.organization.models import Employee, Shift
 
 
 def employee_with_shift_for_update(session: Session, employee_id: int) -> tuple[Employee, Shift | None] | None:

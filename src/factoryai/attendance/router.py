@@ -1,4 +1,4 @@
-"""/api/v1/shifts and /api/v1/attendance."""
+"""/api/v1/attendance: punches, records, corrections and reports."""
 
 from __future__ import annotations
 
@@ -8,19 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, File, Form, Query, Response, UploadFile, status
 from pydantic import AwareDatetime
 
+from factoryai.accounts.deps import HrUser, Principal, require_role, require_scope
 from factoryai.accounts.models import ApiKeyScope, Role
-from factoryai.api.deps import (
-    API_V1,
-    CurrentUser,
-    HrUser,
-    Principal,
-    SessionDep,
-    SettingsDep,
-    SnapshotStoreDep,
-    require_role,
-    require_scope,
-)
-from factoryai.api.uploads import read_upload
 from factoryai.attendance import face_punch, reports, service
 from factoryai.attendance.models import AttendanceStatus
 from factoryai.attendance.schemas import (
@@ -35,14 +24,15 @@ from factoryai.attendance.schemas import (
     MonthlySummary,
     PunchRequest,
     PunchResult,
-    ShiftCreate,
-    ShiftRead,
-    ShiftUpdate,
+    UnknownFaceAssign,
+    UnknownFaceAssigned,
 )
 from factoryai.core.errors import ValidationFailedError
 from factoryai.core.exports import ExportFormat, export_response
 from factoryai.core.schemas import BoxRead, IdFilter, IdPath, Page, PageDep, to_page
-from factoryai.identity.deps import FaceEngineDep
+from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, read_upload
+from factoryai.identity.deps import FacesDep
+from factoryai.identity.schemas import UnknownFaceRead
 
 router = APIRouter(prefix=API_V1)
 # Devices post punches with an ingest key; HR and the gate guard may punch by hand.
@@ -50,34 +40,6 @@ PunchCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST, Rol
 ReportReader = Annotated[object, Depends(require_role(Role.HR, Role.VIEWER))]
 Format = Annotated[ExportFormat | None, Query(description="Download as csv or xlsx instead of JSON.")]
 EXPORT_RESPONSES = {200: {"content": {"text/csv": {}, "application/vnd.ms-excel": {}}}}
-
-
-@router.get("/shifts", response_model=Page[ShiftRead], tags=["shifts"])
-def list_shifts(
-    session: SessionDep, _user: CurrentUser, page: PageDep, is_active: bool | None = None
-) -> Page[ShiftRead]:
-    return to_page(ShiftRead, *service.list_shifts(session, page, is_active), page)
-
-
-@router.post("/shifts", response_model=ShiftRead, status_code=status.HTTP_201_CREATED, tags=["shifts"])
-def create_shift(data: ShiftCreate, session: SessionDep, _hr: HrUser) -> ShiftRead:
-    return ShiftRead.model_validate(service.create_shift(session, data))
-
-
-@router.get("/shifts/{shift_id}", response_model=ShiftRead, tags=["shifts"])
-def get_shift(shift_id: IdPath, session: SessionDep, _user: CurrentUser) -> ShiftRead:
-    return ShiftRead.model_validate(service.get_shift(session, shift_id))
-
-
-@router.patch("/shifts/{shift_id}", response_model=ShiftRead, tags=["shifts"])
-def update_shift(shift_id: IdPath, data: ShiftUpdate, session: SessionDep, _hr: HrUser) -> ShiftRead:
-    return ShiftRead.model_validate(service.update_shift(session, shift_id, data))
-
-
-@router.delete("/shifts/{shift_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["shifts"])
-def delete_shift(shift_id: IdPath, session: SessionDep, _hr: HrUser) -> Response:
-    service.delete_shift(session, shift_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(
@@ -101,7 +63,7 @@ def check_in_by_face(
     image: Annotated[UploadFile, File(description="JPEG or PNG from the camera")],
     session: SessionDep,
     settings: SettingsDep,
-    engine: FaceEngineDep,
+    faces: FacesDep,
     store: SnapshotStoreDep,
     response: Response,
     _caller: PunchCaller,
@@ -109,7 +71,7 @@ def check_in_by_face(
     timestamp: Annotated[AwareDatetime | None, Form(description="When the frame was taken; defaults to now.")] = None,
 ) -> FacePunchResult:
     data = read_upload(image, settings.identity.max_image_mb, "image")
-    outcome = face_punch.punch_by_face(session, engine, store, settings, data, camera_id, timestamp)
+    outcome = face_punch.punch_by_face(session, faces, store, settings, data, camera_id, timestamp)
     if outcome.pending_id is not None:
         response.status_code = status.HTTP_202_ACCEPTED
         return FacePunchResult(status="pending", faces=[], pending_id=outcome.pending_id)
@@ -238,3 +200,32 @@ def attendance_history(attendance_id: IdPath, session: SessionDep, _reader: Repo
         current=AttendanceRead.model_validate(record),
         corrections=[CorrectionRead.model_validate(c) for c in corrections],
     )
+
+
+@router.post(
+    "/identity/unknown-faces/{unknown_id}/assign",
+    tags=["identity"],
+    response_model=UnknownFaceAssigned,
+    summary="Say who an unknown face was: records their punch as of when it was seen, and may enrol the face",
+)
+def assign_unknown_face(
+    unknown_id: IdPath,
+    data: UnknownFaceAssign,
+    session: SessionDep,
+    settings: SettingsDep,
+    faces: FacesDep,
+    store: SnapshotStoreDep,
+    user: HrUser,
+) -> UnknownFaceAssigned:
+    row, punch, enrolled_id = face_punch.assign_unknown(
+        session,
+        faces,
+        store,
+        settings,
+        unknown_id,
+        data.employee_id,
+        record_attendance=data.record_attendance,
+        enroll=data.enroll,
+        user_id=user.id,
+    )
+    return UnknownFaceAssigned(unknown=UnknownFaceRead.model_validate(row), punch=punch, enrollment_id=enrolled_id)

@@ -1,79 +1,15 @@
-"""Shift bodies. Times are wall-clock times in the site time zone ("HH:MM" or "HH:MM:SS")."""
+"""Punch, attendance record, correction and report bodies."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, computed_field, model_validator
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
 from factoryai.attendance.models import AttendanceStatus
-from factoryai.attendance.shifts import shift_duration_minutes
-from factoryai.core.schemas import BoxRead, InputModel, ReadModel, RefId, UpdateModel
-
-
-def _wall_clock(value: time) -> time:
-    if value.tzinfo is not None:
-        raise ValueError("give a wall-clock time without a zone offset; the site time zone applies")
-    if value.microsecond:
-        raise ValueError("times have at most second precision")
-    return value
-
-
-WallClock = Annotated[time, AfterValidator(_wall_clock)]
-ShiftName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-GraceMinutes = Annotated[int, Field(ge=0, le=240)]
-WindowMinutes = Annotated[int, Field(ge=0, le=720)]
-
-
-class ShiftCreate(InputModel):
-    shift_name: ShiftName
-    start_time: WallClock = Field(description="Start, e.g. '08:00'.")
-    end_time: WallClock = Field(description="End, e.g. '17:00'; earlier than start means it ends the next day.")
-    grace_period_minutes: GraceMinutes = Field(0, description="Check-ins before start + grace are on time.")
-    early_exit_grace_minutes: GraceMinutes = Field(0, description="Check-outs this close to the end are not early.")
-    checkin_window_before_minutes: WindowMinutes = Field(
-        60, description="How early before the start a check-in counts for this shift."
-    )
-    is_active: bool = True
-
-    @model_validator(mode="after")
-    def _not_zero_length(self) -> ShiftCreate:
-        if self.start_time == self.end_time:
-            raise ValueError("start_time and end_time must differ")
-        return self
-
-
-class ShiftUpdate(UpdateModel):
-    shift_name: ShiftName | None = None
-    start_time: WallClock | None = None
-    end_time: WallClock | None = None
-    grace_period_minutes: GraceMinutes | None = None
-    early_exit_grace_minutes: GraceMinutes | None = None
-    checkin_window_before_minutes: WindowMinutes | None = None
-    is_active: bool | None = None
-
-
-class ShiftRead(ReadModel):
-    id: int
-    shift_name: str
-    start_time: time
-    end_time: time
-    grace_period_minutes: int
-    early_exit_grace_minutes: int
-    checkin_window_before_minutes: int
-    is_active: bool
-    created_at: datetime
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def is_overnight(self) -> bool:
-        return self.end_time < self.start_time
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def duration_minutes(self) -> int:
-        return shift_duration_minutes(self.start_time, self.end_time)
+from factoryai.core.schemas import BoxRead, InputModel, ReadModel, RefId
+from factoryai.identity.schemas import UnknownFaceRead
 
 
 class PunchRequest(InputModel):
@@ -219,3 +155,15 @@ class FacePunchResult(ReadModel):
     )
     faces: list[FacePunchFace]
     pending_id: int | None = None
+
+
+class UnknownFaceAssign(InputModel):
+    employee_id: RefId
+    record_attendance: bool = Field(True, description="Record the punch as of when the face was seen.")
+    enroll: bool = Field(False, description="Also enrol the face crop as a photo of this employee.")
+
+
+class UnknownFaceAssigned(ReadModel):
+    unknown: UnknownFaceRead
+    punch: PunchResult | None
+    enrollment_id: int | None

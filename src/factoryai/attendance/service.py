@@ -10,14 +10,12 @@ from sqlalchemy.orm import Session
 
 from factoryai.accounts.models import User
 from factoryai.attendance import repository
-from factoryai.attendance.models import AttendanceCorrection, AttendanceRecord, AttendanceStatus, Shift
+from factoryai.attendance.models import AttendanceCorrection, AttendanceRecord, AttendanceStatus
 from factoryai.attendance.schemas import (
     AbsenceRun,
     AttendanceCorrectionCreate,
     PunchRequest,
     PunchResult,
-    ShiftCreate,
-    ShiftUpdate,
 )
 from factoryai.attendance.shifts import (
     ShiftRule,
@@ -32,66 +30,11 @@ from factoryai.cameras.models import CameraRole
 from factoryai.core.clock import utcnow
 from factoryai.core.config import WEEKDAYS, Settings
 from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
-from factoryai.core.repository import delete_unless_referenced
 from factoryai.core.schemas import PageParams
 from factoryai.identity import service as identity
-from factoryai.organization.models import Employee
+from factoryai.organization import service as organization
+from factoryai.organization.models import Employee, Shift
 from factoryai.system import service as system
-
-
-def get_shift(session: Session, shift_id: int) -> Shift:
-    shift = repository.get_shift(session, shift_id)
-    if shift is None:
-        raise NotFoundError(f"shift {shift_id} not found")
-    return shift
-
-
-def shift_exists(session: Session, shift_id: int) -> bool:
-    return repository.get_shift(session, shift_id) is not None
-
-
-def list_shifts(session: Session, page: PageParams, is_active: bool | None = None) -> tuple[Sequence[Shift], int]:
-    return repository.list_shifts(session, page, is_active)
-
-
-def _ensure_name_free(session: Session, name: str, own_id: int | None = None) -> None:
-    existing = repository.get_shift_by_name(session, name)
-    if existing is not None and existing.id != own_id:
-        raise ConflictError(f"a shift named {existing.shift_name!r} already exists", details={"field": "shift_name"})
-
-
-def create_shift(session: Session, data: ShiftCreate) -> Shift:
-    _ensure_name_free(session, data.shift_name)
-    shift = Shift(**data.model_dump())
-    session.add(shift)
-    session.flush()
-    return shift
-
-
-def update_shift(session: Session, shift_id: int, data: ShiftUpdate) -> Shift:
-    shift = get_shift(session, shift_id)
-    changes = data.changes()
-    if "shift_name" in changes:
-        _ensure_name_free(session, changes["shift_name"], shift.id)
-    if changes.get("start_time", shift.start_time) == changes.get("end_time", shift.end_time):
-        raise ValidationFailedError("start_time and end_time must differ", details={"field": "end_time"})
-    for field, value in changes.items():
-        setattr(shift, field, value)
-    session.flush()
-    return shift
-
-
-def delete_shift(session: Session, shift_id: int) -> None:
-    shift = get_shift(session, shift_id)
-    delete_unless_referenced(
-        session,
-        shift,
-        lambda refs: (
-            f"shift {shift.shift_name!r} is still used by {refs}; "
-            "reassign them or deactivate the shift (is_active=false)"
-        ),
-    )
-
 
 # --- punches (spec Module 3) ---------------------------------------------------------------------------------
 
@@ -253,7 +196,7 @@ def _check_out(
         )
     if record.check_out_time is not None and at <= record.check_out_time:
         return _result(record, "check_out", skipped=True)  # an earlier or repeated check-out changes nothing
-    shift = get_shift(session, record.shift_id) if record.shift_id is not None else None
+    shift = organization.get_shift(session, record.shift_id) if record.shift_id is not None else None
     early = False
     if shift is not None:
         rule = shift_rule(shift)
@@ -302,7 +245,7 @@ def correct_record(
     if changes.get("status") in (AttendanceStatus.PRESENT, AttendanceStatus.LATE) and check_in is None:
         raise ValidationFailedError("PRESENT or LATE needs a check_in_time", details={"field": "status"})
 
-    shift = get_shift(session, record.shift_id) if record.shift_id is not None else None
+    shift = organization.get_shift(session, record.shift_id) if record.shift_id is not None else None
     occ = occurrence_on(shift_rule(shift), record.attendance_date, settings.site.tz) if shift else None
     for field, value in changes.items():
         setattr(record, field, value.astimezone(UTC) if isinstance(value, datetime) else value)

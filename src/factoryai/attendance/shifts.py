@@ -43,15 +43,6 @@ class CheckInVerdict:
         return "LATE" if self.is_late else "PRESENT"
 
 
-def shift_duration_minutes(start: time, end: time) -> int:
-    """Length of a shift; an end earlier than the start is on the next day."""
-    start_s = start.hour * 3600 + start.minute * 60 + start.second
-    end_s = end.hour * 3600 + end.minute * 60 + end.second
-    if end_s <= start_s:
-        end_s += 24 * 3600
-    return (end_s - start_s) // 60
-
-
 def occurrence_on(rule: ShiftRule, attendance_date: date, tz: ZoneInfo) -> Occurrence:
     """The run of the shift that starts on ``attendance_date`` (site-local)."""
     start = datetime.combine(attendance_date, rule.start, tzinfo=tz)

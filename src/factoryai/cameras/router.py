@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
 
+from factoryai.accounts.deps import AdminUser, CurrentUser, Principal, require_scope
 from factoryai.accounts.models import ApiKeyScope
-from factoryai.api.deps import API_V1, AdminUser, CurrentUser, Principal, SessionDep, require_scope
 from factoryai.cameras import service
 from factoryai.cameras.models import CameraRole
 from factoryai.cameras.schemas import CameraCreate, CameraRead, CameraUpdate
 from factoryai.core.schemas import Page, PageDep, SearchQuery, to_page
+from factoryai.core.web import API_V1, SessionDep
 
 router = APIRouter(prefix=API_V1, tags=["cameras"])
 CameraIdPath = Annotated[str, Path(min_length=1, max_length=50)]

@@ -1,26 +1,36 @@
-"""Events out (MQTT): published only after the transaction that caused them has committed.
+"""Events out (MQTT, webhooks): published only after the transaction that caused them has committed.
 
-A service calls ``publish_after_commit(session, topic, payload)``; the message waits on the session and goes out
-when the commit succeeds, so nobody is alerted about a row that was rolled back. Publishing never blocks a
-request: paho's network thread delivers, queueing while the broker is away, and a failure is only logged
-(the alert itself is stored in the database either way).
+A service calls ``publish_after_commit(session, topic, payload)``; the message waits in the transaction that raised
+it (a savepoint's own list) and goes out when the outermost transaction commits. A rolled-back savepoint drops only
+the events raised inside it; a rolled-back transaction drops all of its own. So nobody is alerted about a row that
+was rolled back, and nothing committed goes unannounced. Publishing never blocks a request: paho's network thread
+delivers, queueing while the broker is away, and a failure is only logged (the alert itself is stored either way).
+
+Each domain declares its topics (``<domain>/events.py``: a ``Topic`` per kind of event, with where it goes);
+``build_publishers`` turns those declarations and the settings into the sinks, the same for the API, the CLI and
+camera workers.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 import urllib.error
 import urllib.request
+from collections import deque
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import paho.mqtt.client as mqtt
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from factoryai.core.config import MqttSettings
+from factoryai.core.config import MqttSettings, Settings
 
 log = logging.getLogger(__name__)
 _PENDING = "factoryai_pending_events"
@@ -29,6 +39,38 @@ PUBLISHER = "factoryai_publisher"
 
 class Publisher(Protocol):
     def publish(self, topic: str, payload: dict[str, Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _never(_settings: Settings) -> str | None:
+    return None
+
+
+def _always(_settings: Settings) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One kind of event a domain publishes, and where it goes.
+
+    ``pattern`` is the topic under ``mqtt.topic_prefix`` with ``{placeholders}`` (``gate/{camera_id}/open``);
+    ``mqtt`` says whether it goes to the broker under these settings, ``webhook`` the URL it is POSTed to, if any.
+    """
+
+    pattern: str
+    description: str
+    mqtt: Callable[[Settings], bool] = _always
+    webhook: Callable[[Settings], str | None] = _never
+
+    @property
+    def prefix(self) -> str:
+        """The fixed start of every topic of this kind, which routes it."""
+        return self.pattern.split("{", 1)[0]
+
+    def format(self, **values: object) -> str:
+        return self.pattern.format(**values)
 
 
 class MqttPublisher:
@@ -45,6 +87,10 @@ class MqttPublisher:
         self._client.reconnect_delay_set(min_delay=1, max_delay=30)
         self._client.connect_async(settings.host, settings.port, keepalive=30)
         self._client.loop_start()
+        # Messages not yet acknowledged, so close() can wait for them: a CLI command or job that publishes and
+        # exits must not drop its events on the floor.
+        self._unacked: deque[mqtt.MQTTMessageInfo] = deque(maxlen=1000)
+        self._lock = threading.Lock()
 
     def publish(self, topic: str, payload: dict[str, Any]) -> None:
         if topic.startswith(self.skip):
@@ -52,8 +98,27 @@ class MqttPublisher:
         info = self._client.publish(f"{self.prefix}/{topic}", json.dumps(payload, default=str), qos=1)
         if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
             log.warning("MQTT publish to %s failed: %s", topic, mqtt.error_string(info.rc))
+            return
+        with self._lock:
+            self._unacked.append(info)
 
-    def close(self) -> None:
+    def flush(self, timeout: float) -> int:
+        """Wait up to ``timeout`` seconds for the broker to acknowledge what was published; returns how many are
+        still unacknowledged (they are lost if the process exits now)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            waiting = [info for info in self._unacked if not info.is_published()]
+        # Polled rather than wait_for_publish(): that gives up at once on a message queued while disconnected,
+        # which paho still delivers after it reconnects.
+        while waiting and time.monotonic() < deadline:
+            time.sleep(0.02)
+            waiting = [info for info in waiting if not info.is_published()]
+        return len(waiting)
+
+    def close(self, timeout: float = 5.0) -> None:
+        lost = self.flush(timeout)
+        if lost:
+            log.warning("%d MQTT message(s) were not acknowledged by the broker before shutdown", lost)
         # Disconnect first: it wakes the network thread, so loop_stop returns at once instead of after the
         # thread's next 1 s select timeout.
         self._client.disconnect()
@@ -128,23 +193,60 @@ class Publishers:
             sink.close()
 
 
+def build_publishers(settings: Settings, topics: Iterable[Topic]) -> Publishers:
+    """The sinks for these topics under these settings: MQTT for those that go to the broker, webhooks by prefix."""
+    topics = list(topics)
+    sinks: list[Publisher] = []
+    if settings.mqtt.enabled:
+        skip = tuple(t.prefix for t in topics if not t.mqtt(settings))
+        sinks.append(MqttPublisher(settings.mqtt, skip=skip))
+    routes = {t.prefix: url for t in topics if (url := t.webhook(settings))}
+    if routes:
+        sinks.append(WebhookPublisher(routes, base_wait_seconds=settings.vehicles.webhook_retry_base_seconds))
+    return Publishers(sinks)
+
+
+# Pending events: (transaction that raised it, topic, payload), oldest first.
+_Pending = list[tuple[SessionTransaction, str, dict[str, Any]]]
+
+
 def publish_after_commit(session: Session, topic: str, payload: dict[str, Any]) -> None:
-    session.info.setdefault(_PENDING, []).append((topic, payload))
+    """Send the event once the outermost transaction commits; drop it if the (savepoint) transaction that raised it,
+    or one around that, rolls back."""
+    transaction = session.get_nested_transaction() or session.get_transaction() or session.begin()
+    session.info.setdefault(_PENDING, []).append((transaction, topic, payload))
+
+
+def _inside(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ended:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    """Fires for every rollback, a savepoint's included: drop only the events raised inside what was rolled back."""
+    pending: _Pending | None = session.info.get(_PENDING)
+    if pending:
+        pending[:] = [p for p in pending if not _inside(p[0], previous_transaction)]
 
 
 @event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
-    pending = session.info.pop(_PENDING, [])
+    """Sends when the outermost transaction commits. SQLAlchemy fires this on a savepoint's release too, while the
+    savepoint is still the current transaction: that is not a commit of anything yet."""
+    if session.in_nested_transaction():
+        return
+    pending: _Pending = session.info.pop(_PENDING, [])
     publisher: Publisher | None = session.info.get(PUBLISHER)
     if publisher is None:
+        if pending:
+            log.warning("%d event(s) committed by a session without publishers were not sent", len(pending))
         return
-    for topic, payload in pending:
+    for _transaction, topic, payload in pending:
         try:
             publisher.publish(topic, payload)
         except Exception:  # an event must never fail a request whose data is already committed
             log.exception("could not publish an event on %s", topic)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_PENDING, None)

@@ -6,26 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Depends, File, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
+from factoryai.accounts.deps import HrUser, Principal, require_role, require_scope
 from factoryai.accounts.models import ApiKeyScope, Role, User
-from factoryai.api.deps import (
-    API_V1,
-    AdminUser,
-    HrUser,
-    Principal,
-    SessionDep,
-    SettingsDep,
-    SnapshotStoreDep,
-    require_role,
-    require_scope,
-)
-from factoryai.api.uploads import read_upload
-from factoryai.attendance import face_punch
 from factoryai.core.errors import NotFoundError, ServiceUnavailableError, ValidationFailedError
 from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, to_page
+from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, read_upload
 from factoryai.identity import service
-from factoryai.identity.deps import FaceEngineDep
+from factoryai.identity.deps import FaceEngineDep, FacesDep
 from factoryai.identity.engines.base import FaceEngineError, FaceImageError
 from factoryai.identity.schemas import (
     AccessLogRead,
@@ -34,10 +23,6 @@ from factoryai.identity.schemas import (
     IdentifiedFace,
     IdentifyResult,
     PendingRecognitionRead,
-    SnapshotCleanupRequest,
-    SnapshotCleanupResult,
-    UnknownFaceAssign,
-    UnknownFaceAssigned,
     UnknownFaceRead,
 )
 
@@ -113,6 +98,16 @@ def erase_faces(
     return FaceErasure(faces_removed=erased.faces_removed, snapshots_deleted=erased.snapshots_deleted)
 
 
+@router.delete("/employees/{employee_id}", status_code=204, tags=["employees"])
+def delete_employee(
+    employee_id: IdPath, session: SessionDep, engine: FaceEngineDep, store: SnapshotStoreDep, _hr: HrUser
+) -> Response:
+    # Deleting a person is an erasure of their biometric data, which identity owns; hence the route lives here.
+    # Erasure: face data goes with the employee, also where a database cascade cannot reach (AWS, snapshot files).
+    service.delete_employee(session, engine, store, employee_id)
+    return Response(status_code=204)
+
+
 @router.post(
     "/identity/identify",
     response_model=IdentifyResult,
@@ -122,18 +117,18 @@ def identify(
     image: Annotated[UploadFile, File()],
     session: SessionDep,
     settings: SettingsDep,
-    engine: FaceEngineDep,
+    faces: FacesDep,
     _caller: IdentifyCaller,
 ) -> IdentifyResult:
     data = read_upload(image, settings.identity.max_image_mb, "image")
     try:
         pause = settings.identity.engine_pause_seconds
-        faces = service.identify(session, engine, data, pause_seconds=pause, skip_when_paused=True)
+        found = service.identify(session, faces, data, pause_seconds=pause, skip_when_paused=True)
     except FaceImageError as exc:
         raise ValidationFailedError(str(exc), details={"field": "image"}) from exc
     except FaceEngineError as exc:
         raise ServiceUnavailableError(f"face engine unavailable: {exc}") from exc
-    return IdentifyResult(engine=engine.name, faces=[IdentifiedFace.of(f) for f in faces])
+    return IdentifyResult(engine=faces.engine.name, faces=[IdentifiedFace.of(f) for f in found])
 
 
 @router.get("/identity/unknown-faces", response_model=Page[UnknownFaceRead], summary="Faces nobody matched")
@@ -170,34 +165,6 @@ def dismiss_unknown_face(unknown_id: IdPath, session: SessionDep, user: HrUser) 
     return UnknownFaceRead.model_validate(service.resolve_unknown(session, unknown_id, employee=None, user_id=user.id))
 
 
-@router.post(
-    "/identity/unknown-faces/{unknown_id}/assign",
-    response_model=UnknownFaceAssigned,
-    summary="Say who an unknown face was: records their punch as of when it was seen, and may enrol the face",
-)
-def assign_unknown_face(
-    unknown_id: IdPath,
-    data: UnknownFaceAssign,
-    session: SessionDep,
-    settings: SettingsDep,
-    engine: FaceEngineDep,
-    store: SnapshotStoreDep,
-    user: HrUser,
-) -> UnknownFaceAssigned:
-    row, punch, enrolled_id = face_punch.assign_unknown(
-        session,
-        engine,
-        store,
-        settings,
-        unknown_id,
-        data.employee_id,
-        record_attendance=data.record_attendance,
-        enroll=data.enroll,
-        user_id=user.id,
-    )
-    return UnknownFaceAssigned(unknown=UnknownFaceRead.model_validate(row), punch=punch, enrollment_id=enrolled_id)
-
-
 @router.get(
     "/identity/pending-recognitions",
     response_model=Page[PendingRecognitionRead],
@@ -210,21 +177,3 @@ def list_pending_recognitions(
     status: Literal["pending", "done", "failed"] | None = None,
 ) -> Page[PendingRecognitionRead]:
     return to_page(PendingRecognitionRead, *service.list_pending(session, page, status=status), page)
-
-
-@router.post(
-    "/identity/cleanup-snapshots",
-    response_model=SnapshotCleanupResult,
-    summary="Delete snapshots older than the retention (spec: 90 days) and their database references",
-)
-def cleanup_snapshots(
-    session: SessionDep,
-    settings: SettingsDep,
-    _admin: AdminUser,
-    body: Annotated[SnapshotCleanupRequest | None, Body()] = None,
-) -> SnapshotCleanupResult:
-    request = body or SnapshotCleanupRequest()
-    result = service.cleanup_snapshots(
-        session, settings, dry_run=request.dry_run, retention_days=request.retention_days
-    )
-    return SnapshotCleanupResult.model_validate(result)

@@ -7,8 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from factoryai.attendance.schemas import PunchResult
-from factoryai.core.schemas import BoxRead, InputModel, ReadModel, RefId
+from factoryai.core.schemas import BoxRead, ReadModel
 from factoryai.identity.engines.base import FaceResult
 from factoryai.identity.models import FaceEnrollment
 
@@ -86,34 +85,6 @@ class UnknownFaceRead(ReadModel):
     assigned_employee_id: int | None
     assigned_by_id: int | None
     assigned_at: datetime | None
-
-
-class UnknownFaceAssign(InputModel):
-    employee_id: RefId
-    record_attendance: bool = Field(True, description="Record the punch as of when the face was seen.")
-    enroll: bool = Field(False, description="Also enrol the face crop as a photo of this employee.")
-
-
-class UnknownFaceAssigned(ReadModel):
-    unknown: UnknownFaceRead
-    punch: PunchResult | None
-    enrollment_id: int | None
-
-
-class SnapshotCleanupRequest(InputModel):
-    dry_run: bool = Field(False, description="Report what would be deleted without deleting anything.")
-    retention_days: int | None = Field(
-        None, ge=1, le=3650, description="Override identity.snapshot_retention_days for this run."
-    )
-
-
-class SnapshotCleanupResult(ReadModel):
-    files_deleted: int
-    disk_space_freed_mb: float
-    success: bool
-    dry_run: bool
-    retention_days: int
-    errors: list[str]
 
 
 class PendingRecognitionRead(ReadModel):

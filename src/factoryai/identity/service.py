@@ -7,22 +7,19 @@ unknown_attendance, snapshots and pending recognitions, all inside the caller's 
 from __future__ import annotations
 
 import contextlib
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import cv2
 import numpy as np
 from sqlalchemy.orm import Session
 
 from factoryai.core.clock import utcnow
-from factoryai.core.config import Settings
 from factoryai.core.errors import NotFoundError, ServiceUnavailableError, ValidationFailedError
 from factoryai.core.metrics import FACES_IDENTIFIED
 from factoryai.core.schemas import PageParams
-from factoryai.core.snapshots import SnapshotStore, cleanup
+from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity import repository
 from factoryai.identity.engines.base import (
     Box,
@@ -33,12 +30,12 @@ from factoryai.identity.engines.base import (
     FaceResult,
     Gallery,
 )
-from factoryai.identity.images import decode_rgb
 from factoryai.identity.models import AccessLog, FaceEnrollment, PendingRecognition, UnknownAttendance
+from factoryai.identity.runtime import FaceRuntime
 from factoryai.organization import service as organization
 from factoryai.organization.models import Employee
 from factoryai.system import service as system
-from factoryai.vehicles import service as vehicles
+from factoryai.vision.images import decode_image
 
 MAX_ENROLL_IMAGES = 5
 
@@ -188,19 +185,16 @@ def delete_employee(session: Session, engine: FaceEngine, store: SnapshotStore, 
 
 # --- identification -------------------------------------------------------------------------------------------
 
-_gallery_lock = threading.Lock()
-_galleries: dict[str, tuple[tuple[object, ...], Gallery]] = {}
 
-
-def gallery(session: Session, engine_name: str) -> Gallery:
+def gallery(session: Session, faces: FaceRuntime) -> Gallery:
     """The matchable descriptors, rebuilt only when the enrolled set changed (one cheap aggregate query per call,
     so every process and worker sees enrolments made by the others)."""
+    engine_name = faces.engine.name
     key = f"{session.get_bind().url}|{engine_name}"
     version = repository.gallery_version(session, engine_name)
-    with _gallery_lock:
-        cached = _galleries.get(key)
-        if cached is not None and cached[0] == version:
-            return cached[1]
+    cached = faces.galleries.get(key, version)
+    if cached is not None:
+        return cached
     rows = repository.gallery_rows(session, engine_name)
     built = Gallery(
         employee_ids=np.fromiter((e for e, _ in rows), dtype=np.int64, count=len(rows)),
@@ -210,52 +204,27 @@ def gallery(session: Session, engine_name: str) -> Gallery:
             else np.empty((0, 128), dtype=np.float32)
         ),
     )
-    with _gallery_lock:
-        _galleries[key] = (version, built)
+    faces.galleries.put(key, version, built)
     return built
 
 
-class EnginePause:
-    """After an engine failure, callers that can wait (camera punches kept as pending) skip the engine for a while,
-    so an outage does not make every request sit through the full retries while holding a database connection.
-    Per process: it only saves time, correctness never depends on it."""
-
-    def __init__(self) -> None:
-        self._until: dict[int, float] = {}
-        self._lock = threading.Lock()
-
-    def paused_for(self, engine: FaceEngine) -> float:
-        with self._lock:
-            return max(0.0, self._until.get(id(engine), 0.0) - time.monotonic())
-
-    def pause(self, engine: FaceEngine, seconds: float) -> None:
-        with self._lock:
-            self._until[id(engine)] = time.monotonic() + seconds
-
-    def resume(self, engine: FaceEngine) -> None:
-        with self._lock:
-            self._until.pop(id(engine), None)
-
-
-engine_pause = EnginePause()
-
-
 def identify(
-    session: Session, engine: FaceEngine, image: bytes, *, pause_seconds: float = 0, skip_when_paused: bool = False
+    session: Session, faces: FaceRuntime, image: bytes, *, pause_seconds: float = 0, skip_when_paused: bool = False
 ) -> list[FaceResult]:
     """Every face in the image, each matched to an active employee or unknown.
 
     With `pause_seconds`, a failure pauses the engine for callers passing `skip_when_paused` (they get
     FaceEngineError at once while it lasts); any success ends the pause."""
-    if skip_when_paused and (left := engine_pause.paused_for(engine)) > 0:
+    engine = faces.engine
+    if skip_when_paused and (left := faces.pause.left()) > 0:
         raise FaceEngineError(f"engine paused for {left:.0f} s more after failing; kept for the retry job")
     try:
-        results = engine.identify(image, gallery(session, engine.name) if engine.name == "local" else Gallery())
+        results = engine.identify(image, gallery(session, faces) if engine.name == "local" else Gallery())
     except FaceEngineError:
         if pause_seconds > 0:
-            engine_pause.pause(engine, pause_seconds)
+            faces.pause.pause(pause_seconds)
         raise
-    engine_pause.resume(engine)
+    faces.pause.resume()
     face_ids = [r.match.face_id for r in results if r.match is not None and r.match.face_id]
     if engine.name != "local":
         # A face id we no longer hold (erased while AWS was unreachable, or a deactivated employee) matches nobody.
@@ -271,12 +240,12 @@ def identify(
 
 def crop_face(image: bytes, box: Box, margin: float = 0.4) -> bytes:
     """A JPEG of the face with some context around it, for HR to look at."""
-    rgb = decode_rgb(image)
-    h, w = rgb.shape[:2]
+    bgr = decode_image(image)
+    h, w = bgr.shape[:2]
     dx, dy = int(box.width * margin), int(box.height * margin)
     x0, y0 = max(0, box.left - dx), max(0, box.top - dy)
     x1, y1 = min(w, box.left + box.width + dx), min(h, box.top + box.height + dy)
-    ok, encoded = cv2.imencode(".jpg", np.ascontiguousarray(rgb[y0:y1, x0:x1, ::-1]), [cv2.IMWRITE_JPEG_QUALITY, 90])
+    ok, encoded = cv2.imencode(".jpg", bgr[y0:y1, x0:x1], [cv2.IMWRITE_JPEG_QUALITY, 90])
     if not ok:
         raise FaceImageError("could not encode the face crop")
     return encoded.tobytes()
@@ -347,41 +316,14 @@ def due_pending(session: Session, limit: int = 50) -> Sequence[PendingRecognitio
     return repository.due_pending(session, limit)
 
 
-# --- retention --------------------------------------------------------------------------------------------------
+# --- retention -------------------------------------------------------------------------------------------------
 
 
-def cleanup_snapshots(
-    session: Session,
-    settings: Settings,
-    *,
-    dry_run: bool = False,
-    retention_days: int | None = None,
-    now: datetime | None = None,
-) -> dict[str, object]:
-    """The spec's 90-day cleanup: old image files under the snapshot root, their database references, a
-    system_log line. Returns the spec's report plus dry_run and errors."""
-    days = retention_days or settings.identity.snapshot_retention_days
-    cutoff = (now or utcnow()) - timedelta(days=days)  # a job passes its slot: a late run cuts the same files
-    # Frames still waiting for the face engine are kept whatever the retention says: they are punches not yet made.
-    waiting = frozenset(repository.pending_image_paths(session))
-    report = cleanup(settings.identity.snapshot_dir, cutoff, dry_run=dry_run, keep=waiting)
-    if not dry_run:
-        repository.clear_snapshot_paths(session, report.deleted)
-        vehicles.forget_snapshots(session, report.deleted)
-    result: dict[str, object] = {
-        "files_deleted": report.files_deleted,
-        "disk_space_freed_mb": report.disk_space_freed_mb,
-        "success": not report.errors,
-        "dry_run": dry_run,
-        "retention_days": days,
-        "errors": report.errors[:100],
-    }
-    verb = "would delete" if dry_run else "deleted"
-    system.record(
-        session,
-        "identity.snapshot_cleanup",
-        f"{verb} {report.files_deleted} snapshots older than {days} days ({report.disk_space_freed_mb} MB)",
-        level="INFO" if not report.errors else "WARNING",
-        details=result,
-    )
-    return result
+def snapshots_waiting(session: Session) -> frozenset[str]:
+    """Frames still waiting for the face engine: punches not yet made, kept whatever the retention says."""
+    return frozenset(repository.pending_image_paths(session))
+
+
+def forget_snapshots(session: Session, paths: Sequence[str]) -> int:
+    """Retention deleted these files: drop the references to them (unknown faces, access log)."""
+    return repository.clear_snapshot_paths(session, paths)

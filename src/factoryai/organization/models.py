@@ -1,10 +1,10 @@
-"""Departments and employees."""
+"""Departments, employees and the shifts they work."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from factoryai.core.columns import created_at_column, updated_at_column
@@ -17,6 +17,28 @@ class Department(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()
+
+
+class Shift(Base):
+    __tablename__ = "shift"
+    __table_args__ = (
+        CheckConstraint("start_time <> end_time", name="not_zero_length"),
+        CheckConstraint("grace_period_minutes >= 0", name="grace_non_negative"),
+        CheckConstraint("early_exit_grace_minutes >= 0", name="early_exit_grace_non_negative"),
+        CheckConstraint("checkin_window_before_minutes >= 0", name="window_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_name: Mapped[str] = mapped_column(String(50), unique=True)
+    # Wall-clock times in the site time zone; end < start means the shift ends the next day.
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    grace_period_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    early_exit_grace_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    checkin_window_before_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 

@@ -1,4 +1,4 @@
-"""Database access for departments and employees."""
+"""Database access for departments, shifts and employees."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from factoryai.core.repository import contains_pattern, paginate
 from factoryai.core.schemas import PageParams
-from factoryai.organization.models import Department, Employee
+from factoryai.organization.models import Department, Employee, Shift
 
 
 def get_department(session: Session, department_id: int) -> Department | None:
@@ -24,6 +24,21 @@ def list_departments(session: Session, page: PageParams, q: str | None) -> tuple
     query = select(Department).order_by(Department.name, Department.id)
     if q:
         query = query.where(Department.name.ilike(contains_pattern(q), escape="\\"))
+    return paginate(session, query, page)
+
+
+def get_shift(session: Session, shift_id: int) -> Shift | None:
+    return session.get(Shift, shift_id)
+
+
+def get_shift_by_name(session: Session, name: str) -> Shift | None:
+    return session.scalar(select(Shift).where(func.lower(Shift.shift_name) == name.lower()))
+
+
+def list_shifts(session: Session, page: PageParams, is_active: bool | None) -> tuple[Sequence[Shift], int]:
+    query = select(Shift).order_by(Shift.start_time, Shift.id)
+    if is_active is not None:
+        query = query.where(Shift.is_active == is_active)
     return paginate(session, query, page)
 
 

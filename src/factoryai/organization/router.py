@@ -1,13 +1,12 @@
-"""/api/v1/departments and /api/v1/employees."""
+"""/api/v1/departments, /api/v1/shifts and /api/v1/employees."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from factoryai.api.deps import API_V1, CurrentUser, HrUser, SessionDep, SnapshotStoreDep
+from factoryai.accounts.deps import CurrentUser, HrUser
 from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, SearchQuery, to_page
-from factoryai.identity import service as identity
-from factoryai.identity.deps import FaceEngineDep
+from factoryai.core.web import API_V1, SessionDep
 from factoryai.organization import service
 from factoryai.organization.schemas import (
     DepartmentCreate,
@@ -16,6 +15,9 @@ from factoryai.organization.schemas import (
     EmployeeCreate,
     EmployeeRead,
     EmployeeUpdate,
+    ShiftCreate,
+    ShiftRead,
+    ShiftUpdate,
 )
 
 router = APIRouter(prefix=API_V1)
@@ -51,6 +53,34 @@ def delete_department(department_id: IdPath, session: SessionDep, _hr: HrUser) -
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+@router.get("/shifts", response_model=Page[ShiftRead], tags=["shifts"])
+def list_shifts(
+    session: SessionDep, _user: CurrentUser, page: PageDep, is_active: bool | None = None
+) -> Page[ShiftRead]:
+    return to_page(ShiftRead, *service.list_shifts(session, page, is_active), page)
+
+
+@router.post("/shifts", response_model=ShiftRead, status_code=status.HTTP_201_CREATED, tags=["shifts"])
+def create_shift(data: ShiftCreate, session: SessionDep, _hr: HrUser) -> ShiftRead:
+    return ShiftRead.model_validate(service.create_shift(session, data))
+
+
+@router.get("/shifts/{shift_id}", response_model=ShiftRead, tags=["shifts"])
+def get_shift(shift_id: IdPath, session: SessionDep, _user: CurrentUser) -> ShiftRead:
+    return ShiftRead.model_validate(service.get_shift(session, shift_id))
+
+
+@router.patch("/shifts/{shift_id}", response_model=ShiftRead, tags=["shifts"])
+def update_shift(shift_id: IdPath, data: ShiftUpdate, session: SessionDep, _hr: HrUser) -> ShiftRead:
+    return ShiftRead.model_validate(service.update_shift(session, shift_id, data))
+
+
+@router.delete("/shifts/{shift_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["shifts"])
+def delete_shift(shift_id: IdPath, session: SessionDep, _hr: HrUser) -> Response:
+    service.delete_shift(session, shift_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @router.get("/employees", response_model=Page[EmployeeRead], tags=["employees"])
 def list_employees(
     session: SessionDep,
@@ -80,12 +110,3 @@ def get_employee(employee_id: IdPath, session: SessionDep, _user: CurrentUser) -
 @router.patch("/employees/{employee_id}", response_model=EmployeeRead, tags=["employees"])
 def update_employee(employee_id: IdPath, data: EmployeeUpdate, session: SessionDep, _hr: HrUser) -> EmployeeRead:
     return EmployeeRead.model_validate(service.update_employee(session, employee_id, data))
-
-
-@router.delete("/employees/{employee_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["employees"])
-def delete_employee(
-    employee_id: IdPath, session: SessionDep, engine: FaceEngineDep, store: SnapshotStoreDep, _hr: HrUser
-) -> Response:
-    # Erasure: face data goes with the employee, also where a database cascade cannot reach (AWS, snapshot files).
-    identity.delete_employee(session, engine, store, employee_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)

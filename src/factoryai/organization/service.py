@@ -1,4 +1,4 @@
-"""Departments and employees: uniqueness, references and what blocks a delete."""
+"""Departments, shifts and employees: uniqueness, references and what blocks a delete."""
 
 from __future__ import annotations
 
@@ -6,13 +6,19 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
-from factoryai.attendance import service as attendance
 from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from factoryai.core.repository import delete_unless_referenced, raise_if_referenced
 from factoryai.core.schemas import PageParams
 from factoryai.organization import repository
-from factoryai.organization.models import Department, Employee
-from factoryai.organization.schemas import DepartmentCreate, DepartmentUpdate, EmployeeCreate, EmployeeUpdate
+from factoryai.organization.models import Department, Employee, Shift
+from factoryai.organization.schemas import (
+    DepartmentCreate,
+    DepartmentUpdate,
+    EmployeeCreate,
+    EmployeeUpdate,
+    ShiftCreate,
+    ShiftUpdate,
+)
 
 
 def get_department(session: Session, department_id: int) -> Department:
@@ -60,6 +66,56 @@ def delete_department(session: Session, department_id: int) -> None:
     )
 
 
+def get_shift(session: Session, shift_id: int) -> Shift:
+    shift = repository.get_shift(session, shift_id)
+    if shift is None:
+        raise NotFoundError(f"shift {shift_id} not found")
+    return shift
+
+
+def list_shifts(session: Session, page: PageParams, is_active: bool | None = None) -> tuple[Sequence[Shift], int]:
+    return repository.list_shifts(session, page, is_active)
+
+
+def _ensure_name_free(session: Session, name: str, own_id: int | None = None) -> None:
+    existing = repository.get_shift_by_name(session, name)
+    if existing is not None and existing.id != own_id:
+        raise ConflictError(f"a shift named {existing.shift_name!r} already exists", details={"field": "shift_name"})
+
+
+def create_shift(session: Session, data: ShiftCreate) -> Shift:
+    _ensure_name_free(session, data.shift_name)
+    shift = Shift(**data.model_dump())
+    session.add(shift)
+    session.flush()
+    return shift
+
+
+def update_shift(session: Session, shift_id: int, data: ShiftUpdate) -> Shift:
+    shift = get_shift(session, shift_id)
+    changes = data.changes()
+    if "shift_name" in changes:
+        _ensure_name_free(session, changes["shift_name"], shift.id)
+    if changes.get("start_time", shift.start_time) == changes.get("end_time", shift.end_time):
+        raise ValidationFailedError("start_time and end_time must differ", details={"field": "end_time"})
+    for field, value in changes.items():
+        setattr(shift, field, value)
+    session.flush()
+    return shift
+
+
+def delete_shift(session: Session, shift_id: int) -> None:
+    shift = get_shift(session, shift_id)
+    delete_unless_referenced(
+        session,
+        shift,
+        lambda refs: (
+            f"shift {shift.shift_name!r} is still used by {refs}; "
+            "reassign them or deactivate the shift (is_active=false)"
+        ),
+    )
+
+
 def get_employee(session: Session, employee_id: int) -> Employee:
     employee = repository.get_employee(session, employee_id)
     if employee is None:
@@ -83,7 +139,7 @@ def list_employees(
 
 def _check_links(session: Session, shift_id: int | None, department_id: int | None) -> None:
     # 422 rather than 404: the employee URL exists, it is a field of the body that points nowhere.
-    if shift_id is not None and not attendance.shift_exists(session, shift_id):
+    if shift_id is not None and repository.get_shift(session, shift_id) is None:
         raise ValidationFailedError(f"shift {shift_id} does not exist", details={"field": "shift_id"})
     if department_id is not None and repository.get_department(session, department_id) is None:
         raise ValidationFailedError(f"department {department_id} does not exist", details={"field": "department_id"})

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from factoryai.api.deps import API_V1, AdminUser, SessionDep, SettingsDep
+from factoryai.accounts.deps import AdminUser
+from factoryai.core.web import API_V1, SessionDep, SettingsDep
 from factoryai.scheduler.runner import job_status
 
 router = APIRouter(prefix=API_V1, tags=["system"])
@@ -27,5 +28,5 @@ class JobStatus(BaseModel):
 
 
 @router.get("/system/jobs", response_model=list[JobStatus], summary="Scheduled jobs and their last runs")
-def list_jobs(session: SessionDep, settings: SettingsDep, _admin: AdminUser) -> list[JobStatus]:
-    return [JobStatus(**row) for row in job_status(session, settings)]
+def list_jobs(session: SessionDep, settings: SettingsDep, request: Request, _admin: AdminUser) -> list[JobStatus]:
+    return [JobStatus(**row) for row in job_status(session, settings, request.app.state.resources.jobs)]

@@ -11,21 +11,21 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.db import unit_of_work
-from factoryai.scheduler.models import JobRun
-from factoryai.scheduler.registry import JOBS, Job
+from factoryai.core.jobs import Job
+from factoryai.scheduler import repository
 from factoryai.system import service as system
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ RUNNER = f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
 def trigger_for(job: Job, settings: Settings) -> CronTrigger:
-    return CronTrigger(**job.cron(settings), timezone=settings.site.tz)
+    return CronTrigger(**job.cron, timezone=settings.site.tz)
 
 
 _LOOK_BACK = (timedelta(minutes=1), timedelta(hours=1), timedelta(days=1), timedelta(days=31))
@@ -57,27 +57,22 @@ def latest_slot(trigger: CronTrigger, now: datetime) -> datetime | None:
     return None
 
 
-def run_slot(factory: sessionmaker[Session], settings: Settings, job: Job, slot: datetime) -> str:
+def run_slot(factory: sessionmaker[Session], job: Job, slot: datetime) -> str:
     """Claim and run one slot. Returns 'claimed-elsewhere', 'succeeded' or 'failed'."""
     try:
         with unit_of_work(factory) as session:
-            claim = JobRun(job_name=job.name, slot_start=slot, status="running", runner=RUNNER, started_at=utcnow())
-            session.add(claim)
-            session.flush()
-            run_id = claim.id
+            run_id = repository.claim(session, job.name, slot, RUNNER)
     except IntegrityError:
         return "claimed-elsewhere"
     status, result, error = "succeeded", None, None
     try:
         with unit_of_work(factory) as session:
-            result = job.run(session, settings, slot)
+            result = job.run(session, slot)
     except Exception as exc:  # a failing job must not kill the scheduler; it is recorded instead
         log.exception("job %s for slot %s failed", job.name, slot.isoformat())
         status, error = "failed", f"{exc.__class__.__name__}: {exc}"[:500]
     with unit_of_work(factory) as session:
-        run = session.get(JobRun, run_id)
-        if run is not None:
-            run.status, run.result, run.error, run.finished_at = status, result, error, utcnow()
+        repository.finish(session, run_id, status, result, error)
         if status == "failed":
             system.record(
                 session,
@@ -89,14 +84,16 @@ def run_slot(factory: sessionmaker[Session], settings: Settings, job: Job, slot:
     return status
 
 
-def catch_up(factory: sessionmaker[Session], settings: Settings, now: datetime | None = None) -> dict[str, str]:
+def catch_up(
+    factory: sessionmaker[Session], settings: Settings, jobs: Sequence[Job], now: datetime | None = None
+) -> dict[str, str]:
     """Run each job's latest slot if no process has run it yet (after downtime or on first start)."""
     now = now or utcnow()
     outcome = {}
-    for job in JOBS:
+    for job in jobs:
         slot = latest_slot(trigger_for(job, settings), now)
         if slot is not None:
-            outcome[job.name] = run_slot(factory, settings, job, slot)
+            outcome[job.name] = run_slot(factory, job, slot)
     return outcome
 
 
@@ -116,43 +113,43 @@ class RunningScheduler:
             self.catch_up.join(timeout=CATCH_UP_JOIN_SECONDS)
 
 
-def start_scheduler(factory: sessionmaker[Session], settings: Settings) -> RunningScheduler:
+def start_scheduler(factory: sessionmaker[Session], settings: Settings, jobs: Sequence[Job]) -> RunningScheduler:
     """Start the in-process scheduler (one per process; job_run claims keep each slot to one run)."""
     scheduler = BackgroundScheduler(timezone=settings.site.tz, job_defaults={"coalesce": True, "max_instances": 1})
-    for job in JOBS:
+    for job in jobs:
         trigger = trigger_for(job, settings)
 
         def fire(job: Job = job, trigger: CronTrigger = trigger) -> None:
             slot = latest_slot(trigger, utcnow() + timedelta(seconds=1))  # the slot this firing belongs to
             if slot is not None:
-                run_slot(factory, settings, job, slot)
+                run_slot(factory, job, slot)
 
         scheduler.add_job(fire, trigger, id=job.name, name=job.description, misfire_grace_time=3600)
     scheduler.start()
     # Missed slots run once, beside the schedule (not as a one-shot scheduler job, which APScheduler 3 may try to
     # remove after a shutdown has begun).
     catch_up_thread = threading.Thread(
-        target=_catch_up_quietly, args=(factory, settings), name="scheduler-catch-up", daemon=True
+        target=_catch_up_quietly, args=(factory, settings, jobs), name="scheduler-catch-up", daemon=True
     )
     catch_up_thread.start()
     return RunningScheduler(scheduler, catch_up_thread)
 
 
-def _catch_up_quietly(factory: sessionmaker[Session], settings: Settings) -> None:
+def _catch_up_quietly(factory: sessionmaker[Session], settings: Settings, jobs: Sequence[Job]) -> None:
     try:
-        catch_up(factory, settings)
+        catch_up(factory, settings, jobs)
     except Exception:  # e.g. the app stopped and disposed its engine meanwhile: the next start catches up
         log.exception("catch-up of missed job slots failed")
 
 
-def job_status(session: Session, settings: Settings, now: datetime | None = None) -> list[dict[str, Any]]:
+def job_status(
+    session: Session, settings: Settings, jobs: Sequence[Job], now: datetime | None = None
+) -> list[dict[str, Any]]:
     now = now or utcnow()
     rows = []
-    for job in JOBS:
+    for job in jobs:
         trigger = trigger_for(job, settings)
-        last = session.scalar(
-            select(JobRun).where(JobRun.job_name == job.name).order_by(JobRun.slot_start.desc()).limit(1)
-        )
+        last = repository.latest_run(session, job.name)
         rows.append(
             {
                 "name": job.name,

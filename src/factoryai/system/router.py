@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from factoryai.api.deps import API_V1, AdminUser, SessionDep
+from factoryai.accounts.deps import AdminUser
 from factoryai.core.schemas import Page, PageDep, to_page
+from factoryai.core.web import API_V1, SessionDep
 from factoryai.system import service
 from factoryai.system.schemas import SystemLogRead
 

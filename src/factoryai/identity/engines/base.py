@@ -78,3 +78,6 @@ class FaceEngine(Protocol):
 
     def remove(self, employee_id: int, external_face_ids: list[str]) -> None:
         """Forget an employee's faces held outside our database (AWS collection); local engines do nothing."""
+
+    def close(self) -> None:
+        """Release what the engine holds (the AWS client's connections); the owner calls it once, at the end."""

@@ -18,8 +18,8 @@ import cv2
 import numpy as np
 
 from factoryai.identity.engines.base import Box, Enrollment, FaceImageError, FaceResult, Gallery
-from factoryai.identity.images import decode_rgb
 from factoryai.identity.matching import FaceIndex
+from factoryai.vision.images import ImageError, decode_image
 
 if TYPE_CHECKING:
     from factoryai.core.config import IdentitySettings
@@ -61,6 +61,14 @@ def _load_models() -> _Models:
                     ),
                 )
     return _models
+
+
+def _decode(image: bytes) -> np.ndarray:
+    """RGB pixels (dlib's order); an unusable image is a FaceImageError, like every other refusal of an engine."""
+    try:
+        return decode_image(image, rgb=True)
+    except ImageError as exc:
+        raise FaceImageError(str(exc)) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +160,7 @@ class LocalFaceEngine:
 
     def describe(self, image: bytes, *, largest_only: bool = False) -> tuple[list[DetectedFace], np.ndarray]:
         """Faces found at the ``min_face_px`` scale and their descriptors (only the widest face, if asked)."""
-        rgb = decode_rgb(image)
+        rgb = _decode(image)
         faces = self.find_faces(rgb, self.min_face_px)
         if largest_only and faces:
             faces = [max(faces, key=lambda f: f.width)]
@@ -178,11 +186,11 @@ class LocalFaceEngine:
     # --- FaceEngine ------------------------------------------------------------------------------------------------
 
     def detect(self, image: bytes) -> list[Box]:
-        return [face.box for face in self.find_faces(decode_rgb(image), self.min_face_px)]
+        return [face.box for face in self.find_faces(_decode(image), self.min_face_px)]
 
     def enroll(self, employee_id: int, image: bytes) -> Enrollment:
         """Enrols the one face at least ``enroll_min_face_px`` wide; smaller faces in the background are ignored."""
-        rgb = decode_rgb(image)
+        rgb = _decode(image)
         found = self.find_faces(rgb, self.enroll_min_face_px)
         faces = [f for f in found if f.width >= self.enroll_min_face_px]
         need = f"an enrolment photo must hold exactly one face at least {self.enroll_min_face_px} px wide"
@@ -208,3 +216,6 @@ class LocalFaceEngine:
 
     def remove(self, employee_id: int, external_face_ids: list[str]) -> None:
         """Nothing to do: the local engine keeps no faces outside the database."""
+
+    def close(self) -> None:
+        """Nothing to release: the dlib models are read-only and shared by the process (see _load_models)."""

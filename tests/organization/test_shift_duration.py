@@ -6,7 +6,7 @@ from datetime import time
 
 import pytest
 
-from factoryai.attendance.shifts import shift_duration_minutes
+from factoryai.organization.schemas import shift_duration_minutes
 
 
 @pytest.mark.parametrize(

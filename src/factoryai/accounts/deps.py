@@ -1,48 +1,23 @@
-"""Request dependencies: the unit of work, settings and who is calling."""
+"""Who is calling: a logged-in user (bearer token) or a device (API key), and the role and scope checks routers use.
+
+The accounts domain owns this because it owns users, roles and keys; other domains' routers import it as the one
+entry point to authentication."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
-from sqlalchemy.orm import Session
 
 from factoryai.accounts import service as accounts
 from factoryai.accounts.models import ApiKeyScope, Role, User
 from factoryai.accounts.service import DeviceKey
 from factoryai.core.auth import API_KEY_PREFIX
-from factoryai.core.config import Settings
-from factoryai.core.db import unit_of_work
 from factoryai.core.errors import ForbiddenError, UnauthorizedError
-from factoryai.core.snapshots import SnapshotStore
-
-# Routers carry the prefix themselves, so the route a request matched (metrics labels, logs) has the full path.
-API_V1 = "/api/v1"
-
-
-async def get_settings(request: Request) -> Settings:  # async: no thread hop for a lookup
-    return request.app.state.settings
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """The request's one unit of work: commit when the endpoint succeeds, roll back when it raises."""
-    with unit_of_work(request.app.state.session_factory) as session:
-        yield session
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-
-
-async def get_snapshot_store(settings: SettingsDep) -> SnapshotStore:
-    return SnapshotStore(settings.identity.snapshot_dir)
-
-
-SnapshotStoreDep = Annotated[SnapshotStore, Depends(get_snapshot_store)]
-# scope="function": commit before the response is sent, so a failed commit is reported, not hidden.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+from factoryai.core.web import SessionDep, SettingsDep
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="Device API key (ingest only).")
@@ -54,7 +29,12 @@ class Principal:
     api_key: DeviceKey | None = None
 
 
+def device_key_cache(request: Request) -> accounts.DeviceKeyCache:
+    return request.app.state.resources.device_keys
+
+
 def get_principal(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
@@ -64,7 +44,7 @@ def get_principal(
     if api_key is None and token is not None and token.startswith(API_KEY_PREFIX):
         api_key, token = token, None
     if api_key is not None:
-        return Principal(api_key=accounts.resolve_api_key(session, api_key, settings.auth.api_key_cache_seconds))
+        return Principal(api_key=accounts.resolve_api_key(session, api_key, device_key_cache(request)))
     if token is not None:
         return Principal(user=accounts.user_from_token(session, token, settings))
     raise UnauthorizedError(

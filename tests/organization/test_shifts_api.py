@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from factoryai.attendance.models import AttendanceRecord, Shift
+from factoryai.attendance.models import AttendanceRecord
+from factoryai.organization.models import Shift
 from tests.conftest import assert_error
 from tests.db_helpers import count_rows, stored
 

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from factoryai.core.images import ImageCheckError, check_dimensions
+from factoryai.vision.images import ImageError, check_dimensions
 
 
 def png_header_only(width: int, height: int) -> bytes:
@@ -37,11 +37,11 @@ def test_a_normal_frame_passes_with_its_size() -> None:
     ],
 )
 def test_sizes_no_camera_sends_are_refused_from_the_header(width: int, height: int, says: str) -> None:
-    with pytest.raises(ImageCheckError, match=says):
+    with pytest.raises(ImageError, match=says):
         check_dimensions(png_header_only(width, height))
 
 
 @pytest.mark.parametrize("data", [b"GIF89a....", b"", b"\xff\xd8\xff\xe0 not really", b"\x89PNG\r\n\x1a\n garbage"])
 def test_non_images_and_corrupt_headers_are_refused(data: bytes) -> None:
-    with pytest.raises(ImageCheckError):
+    with pytest.raises(ImageError):
         check_dimensions(data)

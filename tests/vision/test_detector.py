@@ -5,9 +5,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-
-from factoryai.video.detector import VEHICLE_CLASSES, Detection, Detector
 from tests.conftest import shared_file
+
+from factoryai.vision.detector import VEHICLE_CLASSES, Detection, Detector
 
 
 @pytest.fixture(scope="module")

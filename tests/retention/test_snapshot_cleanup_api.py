@@ -21,10 +21,11 @@ from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity import service
 from factoryai.identity.engines.base import Box
 from factoryai.identity.models import AccessLog, PendingRecognition, UnknownAttendance
+from factoryai.identity.runtime import FaceRuntime
 from factoryai.organization.models import Employee
 from factoryai.scheduler import runner
 from factoryai.scheduler.models import JobRun
-from factoryai.scheduler.registry import job_named
+from factoryai.scheduler.registry import build_jobs, job_named
 from factoryai.system.models import SystemLog
 from tests.conftest import assert_error
 from tests.db_helpers import count_rows, stored
@@ -32,12 +33,13 @@ from tests.db_helpers import count_rows, stored
 CLEANUP = "/api/v1/identity/cleanup-snapshots"
 NOW = datetime(2026, 11, 26, 4, 0, tzinfo=UTC)  # 09:30 site time
 MIB = 1024 * 1024
-SOURCE = "identity.snapshot_cleanup"
+SOURCE = "retention.snapshot_cleanup"
 
 
 @pytest.fixture
 def frozen_now(monkeypatch: pytest.MonkeyPatch) -> datetime:
     monkeypatch.setattr("factoryai.identity.service.utcnow", lambda: NOW)
+    monkeypatch.setattr("factoryai.retention.service.utcnow", lambda: NOW)
     return NOW
 
 
@@ -366,7 +368,7 @@ def test_a_body_that_is_not_json_is_422(
 def test_the_0200_job_runs_the_same_cleanup(
     settings: Settings, clean_db: Engine, session: Session, store: SnapshotStore, arranged: Arranged
 ) -> None:
-    job = job_named("identity.cleanup_snapshots")
+    job = job_named(build_jobs(settings, FaceRuntime(settings)), "retention.cleanup_snapshots")
     slot = runner.latest_slot(runner.trigger_for(job, settings), NOW)
     assert slot is not None
     assert slot.astimezone(settings.site.tz).time() == time(2, 0)
@@ -374,7 +376,7 @@ def test_the_0200_job_runs_the_same_cleanup(
     freed_mb = round(arranged.old_bytes(store) / MIB, 2)
     factory = create_session_factory(clean_db)
 
-    assert runner.run_slot(factory, settings, job, slot) == "succeeded"
+    assert runner.run_slot(factory, job, slot) == "succeeded"
 
     assert_cleaned(session, store, arranged)
     expected = {
@@ -392,7 +394,7 @@ def test_the_0200_job_runs_the_same_cleanup(
         {"level": "INFO", "message": f"deleted 4 snapshots older than 90 days ({freed_mb} MB)", "details": expected}
     ]
     # The slot is spent: another process reaching it does nothing.
-    assert runner.run_slot(factory, settings, job, slot) == "claimed-elsewhere"
+    assert runner.run_slot(factory, job, slot) == "claimed-elsewhere"
     assert len(cleanup_logs(session)) == 1
 
 
@@ -403,9 +405,9 @@ def test_the_job_follows_the_retention_setting(
         update={"identity": settings.identity.model_copy(update={"snapshot_retention_days": 7})}
     )
     week_old, day_old = saved(store, "access", 8), saved(store, "access", 1)
-    job = job_named("identity.cleanup_snapshots")
+    job = job_named(build_jobs(short, FaceRuntime(short)), "retention.cleanup_snapshots")
 
-    outcome = runner.run_slot(create_session_factory(clean_db), short, job, NOW - timedelta(hours=2))
+    outcome = runner.run_slot(create_session_factory(clean_db), job, NOW - timedelta(hours=2))
 
     assert outcome == "succeeded"
     assert not (store.root / week_old).exists()

@@ -1,0 +1,63 @@
+"""What every router needs from the web layer: the request's unit of work, the settings, the snapshot store,
+size-limited upload reads and the one error shape. Auth dependencies live in `accounts.deps`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from factoryai.core.config import Settings
+from factoryai.core.db import unit_of_work
+from factoryai.core.errors import PayloadTooLargeError, ValidationFailedError, error_body
+from factoryai.core.snapshots import SnapshotStore
+
+# Routers carry the prefix themselves, so the route a request matched (metrics labels, logs) has the full path.
+API_V1 = "/api/v1"
+
+
+async def get_settings(request: Request) -> Settings:  # async: no thread hop for a lookup
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's one unit of work: commit when the endpoint succeeds, roll back when it raises."""
+    with unit_of_work(request.app.state.session_factory) as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_snapshot_store(settings: SettingsDep) -> SnapshotStore:
+    return SnapshotStore(settings.identity.snapshot_dir)
+
+
+SnapshotStoreDep = Annotated[SnapshotStore, Depends(get_snapshot_store)]
+# scope="function": commit before the response is sent, so a failed commit is reported, not hidden.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def read_upload(upload: UploadFile, max_mb: float, field: str) -> bytes:
+    """The whole file, or 413 rather than holding an oversized image in memory; an empty file is a 422."""
+    limit = int(max_mb * 1024 * 1024)
+    data = upload.file.read(limit + 1)  # sync: endpoints that take images run in the threadpool
+    name = upload.filename or field
+    if len(data) > limit:
+        raise PayloadTooLargeError(f"{name} is larger than {max_mb:g} MB", details={"field": field, "file": name})
+    if not data:
+        raise ValidationFailedError(f"{name} is empty", details={"field": field, "file": name})
+    return data
+
+
+def error_response(
+    status_code: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The one error shape, for the few places that answer an error without raising (the unit of work commits)."""
+    return JSONResponse(
+        status_code=status_code, content=jsonable_encoder(error_body(code, message, details)), headers=headers
+    )
