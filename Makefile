@@ -38,6 +38,7 @@ services:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the architecture contracts in pyproject.toml
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -460,7 +460,9 @@ def test_during_an_outage_later_frames_are_kept_at_once_and_the_job_ends_the_pau
     fake.answers[SEARCH] = searched(FACE_ID, f"emp-{gate['employee']}", similarity=99.5)
     fake.down = False
     store = SnapshotStore(aws_settings.identity.snapshot_dir)
-    assert face_punch.retry_pending(session, aws_settings, aws_client.app.state.resources.faces, store)["processed"] == 2
+    assert (
+        face_punch.retry_pending(session, aws_settings, aws_client.app.state.resources.faces, store)["processed"] == 2
+    )
     session.commit()
     third = check_in(aws_client, gate["device"], lfw(PERSON_A, 4))
     assert third.status_code == 200, third.text

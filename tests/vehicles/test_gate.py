@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from factoryai.vehicles.gate import decide
-from factoryai.vehicles.models import VehicleStatus
+from factoryai.vehicles.gate import VehicleStatus, decide
 from factoryai.vehicles.plates import watchlist_key
 
 

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
-from factoryai.vehicles.models import VehicleStatus
 from factoryai.vehicles.plates import FORMATS, Correction, check_plate, normalise, watchlist_key
+
+
+class VehicleStatus(StrEnum):
+    AUTHORIZED = "AUTHORIZED"
+    UNKNOWN = "UNKNOWN"
+    BLOCKED = "BLOCKED"
+    REJECTED = "REJECTED"
+
 
 DEFAULT_OPEN_STATUSES = frozenset({VehicleStatus.AUTHORIZED, VehicleStatus.UNKNOWN})  # the spec opens for UNKNOWN
 

@@ -12,13 +12,6 @@ from factoryai.core.columns import created_at_column
 from factoryai.core.db import Base, BigIntPK, UTCDateTime
 
 
-class VehicleStatus(StrEnum):
-    AUTHORIZED = "AUTHORIZED"
-    UNKNOWN = "UNKNOWN"
-    BLOCKED = "BLOCKED"
-    REJECTED = "REJECTED"
-
-
 class VehicleLog(Base):
     __tablename__ = "vehicle_log"
     __table_args__ = (

@@ -15,7 +15,8 @@ from factoryai.core.schemas import IdPath, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, read_upload
 from factoryai.vehicles import service
 from factoryai.vehicles.deps import PlatesDep
-from factoryai.vehicles.models import VehicleStatus, WatchList
+from factoryai.vehicles.gate import VehicleStatus
+from factoryai.vehicles.models import WatchList
 from factoryai.vehicles.schemas import (
     AlertRead,
     PlateRecognitionResult,

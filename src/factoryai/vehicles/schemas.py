@@ -8,7 +8,8 @@ from typing import Annotated
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from factoryai.core.schemas import BoxRead, InputModel, ReadModel
-from factoryai.vehicles.models import VehicleStatus, WatchList
+from factoryai.vehicles.gate import VehicleStatus
+from factoryai.vehicles.models import WatchList
 
 PlateText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
 

@@ -21,8 +21,8 @@ from factoryai.core.schemas import BoxRead, PageParams
 from factoryai.core.snapshots import SnapshotStore
 from factoryai.vehicles import repository
 from factoryai.vehicles.events import GATE_OPEN, VEHICLE_ALERT
-from factoryai.vehicles.gate import GateDecision, decide
-from factoryai.vehicles.models import VehicleAlert, VehicleLog, VehicleStatus, WatchList, WatchlistEntry
+from factoryai.vehicles.gate import GateDecision, VehicleStatus, decide
+from factoryai.vehicles.models import VehicleAlert, VehicleLog, WatchList, WatchlistEntry
 from factoryai.vehicles.plates import normalise, watchlist_key
 from factoryai.vehicles.recognition import FrameRead, PlateRecognizer
 from factoryai.vehicles.schemas import (

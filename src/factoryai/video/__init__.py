@@ -1,1 +1,0 @@
-"""Live video: camera capture, the object detector, overlays and MJPEG streaming."""
