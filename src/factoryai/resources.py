@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from factoryai.accounts.service import DeviceKeyCache
+from factoryai.attendance import events as attendance_events
 from factoryai.core.config import Settings
 from factoryai.core.events import Publishers, Topic, build_publishers
 from factoryai.core.jobs import Job
@@ -22,7 +23,7 @@ from factoryai.vehicles.recognition import PlateRecognition
 from factoryai.vision.detector import Detector
 
 # Every domain's event topics (its `events.py`); build_publishers routes them.
-TOPICS: tuple[Topic, ...] = (*vehicle_events.TOPICS,)
+TOPICS: tuple[Topic, ...] = (*attendance_events.TOPICS, *vehicle_events.TOPICS)
 
 
 @dataclass

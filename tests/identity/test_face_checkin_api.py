@@ -8,7 +8,6 @@ whole app on the 'aws' engine against a loopback Rekognition (tests/identity/_re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from factoryai.api.app import create_app
 from factoryai.attendance import face_punch
 from factoryai.attendance.models import AttendanceRecord
 from factoryai.core.config import Settings
@@ -54,7 +52,7 @@ from ._faces import (
     lfw,
     side_by_side,
 )
-from ._rekognition_fake import CREATE, SEARCH, FakeRekognition, running_fake, searched
+from ._rekognition_fake import CREATE, SEARCH, searched
 
 FACE_CHECK_IN = "/api/v1/attendance/check-in/face"
 CAMERA = "CAM-GATE"
@@ -209,39 +207,6 @@ def test_who_may_check_in_by_face(client, make_user) -> None:
 
 
 # --- AWS engine: outage, pending, retry job --------------------------------------------------------------------
-
-
-@pytest.fixture
-def rekognition(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[FakeRekognition, str]]:
-    """The loopback Rekognition, and dummy credentials from the environment only."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    with running_fake() as fake:
-        yield fake
-
-
-@pytest.fixture
-def aws_settings(settings: Settings, rekognition: tuple[FakeRekognition, str]) -> Settings:
-    identity = settings.identity.model_copy(
-        update={
-            "engine": "aws",
-            "aws_endpoint_url": rekognition[1],
-            "aws_retry_base_seconds": 0.01,
-            "aws_max_retries": 1,
-        }
-    )
-    return settings.model_copy(update={"identity": identity})
-
-
-@pytest.fixture
-def aws_client(aws_settings: Settings, clean_db: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(aws_settings, engine=clean_db)) as client:
-        yield client
 
 
 @pytest.fixture

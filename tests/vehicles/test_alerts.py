@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import queue
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 
-import paho.mqtt.client as mqtt
 import pytest
 from sqlalchemy.orm import Session
 
@@ -16,6 +12,7 @@ from factoryai.core.config import Settings
 from factoryai.vehicles.models import VehicleAlert
 from tests.conftest import assert_error
 from tests.db_helpers import count_rows
+from tests.mqtt_helpers import own_prefix, subscription
 
 VALIDATE = "/api/v1/vehicle/validate-plate"
 ALERTS = "/api/v1/vehicles/alerts"
@@ -23,39 +20,18 @@ ALERTS = "/api/v1/vehicles/alerts"
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    # A topic prefix of this test's own, so parallel runs on one broker never see each other's alerts.
-    prefix = f"factoryai-test-{uuid.uuid4().hex[:8]}"
-    return settings.model_copy(update={"mqtt": settings.mqtt.model_copy(update={"topic_prefix": prefix})})
-
-
-@contextmanager
-def subscription(settings: Settings, topics: str) -> Iterator[queue.Queue[tuple[str, dict]]]:
-    """A real MQTT client subscribed (and confirmed) before the test acts; messages arrive on the queue."""
-    received: queue.Queue[tuple[str, dict]] = queue.Queue()
-    subscribed: queue.Queue[bool] = queue.Queue()
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
-    client.on_message = lambda _c, _u, msg: received.put((msg.topic, json.loads(msg.payload)))
-    client.on_subscribe = lambda *_: subscribed.put(True)
-    client.connect(settings.mqtt.host, settings.mqtt.port)
-    client.loop_start()
-    try:
-        client.subscribe(f"{settings.mqtt.topic_prefix}/{topics}", qos=1)
-        subscribed.get(timeout=10)
-        yield received
-    finally:
-        client.loop_stop()
-        client.disconnect()
+    return own_prefix(settings)
 
 
 @pytest.fixture
 def subscriber(settings: Settings) -> Iterator[queue.Queue[tuple[str, dict]]]:
-    with subscription(settings, "alerts/#") as received:
+    with subscription(settings.mqtt, "alerts/#") as received:
         yield received
 
 
 @pytest.fixture
 def gate_subscriber(settings: Settings) -> Iterator[queue.Queue[tuple[str, dict]]]:
-    with subscription(settings, "gate/#") as received:
+    with subscription(settings.mqtt, "gate/#") as received:
         yield received
 
 

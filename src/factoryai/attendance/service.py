@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from factoryai.accounts.models import User
 from factoryai.attendance import repository
+from factoryai.attendance.events import ABSENCES, PUNCH
 from factoryai.attendance.models import AttendanceCorrection, AttendanceRecord, AttendanceStatus
 from factoryai.attendance.schemas import (
     AbsenceRun,
@@ -30,6 +31,7 @@ from factoryai.cameras.models import CameraRole
 from factoryai.core.clock import utcnow
 from factoryai.core.config import WEEKDAYS, Settings
 from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from factoryai.core.events import publish_after_commit
 from factoryai.core.schemas import PageParams
 from factoryai.identity import service as identity
 from factoryai.organization import service as organization
@@ -179,6 +181,7 @@ def _check_in(
     record.is_early_exit = False
     record.flagged_for_review = False
     session.flush()  # the unique key (employee, date) backs the lock up: a violation is a 409, never a 2nd row
+    _announce(session, record, "check_in")
     return _result(record, "check_in", skipped=False)
 
 
@@ -206,7 +209,23 @@ def _check_out(
     record.is_early_exit = early
     record.flagged_for_review = early
     session.flush()
+    _announce(session, record, "check_out")
     return _result(record, "check_out", skipped=False)
+
+
+def _announce(session: Session, record: AttendanceRecord, kind: str) -> None:
+    at = record.check_in_time if kind == "check_in" else record.check_out_time
+    camera = record.check_in_camera_id if kind == "check_in" else record.check_out_camera_id
+    payload = {
+        "attendance_id": record.id,
+        "employee_id": record.employee_id,
+        "kind": kind,
+        "time": at.isoformat() if at else None,
+        "status": str(record.status) if record.status else None,
+        "is_early_exit": record.is_early_exit,
+        "camera_id": camera,
+    }
+    publish_after_commit(session, PUNCH.pattern, payload)
 
 
 # --- records, HR corrections, absences -----------------------------------------------------------------------
@@ -316,7 +335,7 @@ def mark_absent(session: Session, attendance_date: date, settings: Settings, now
     weekday = WEEKDAYS[attendance_date.weekday()]
     if weekday in settings.attendance.weekly_off_days:
         return AbsenceRun(attendance_date=attendance_date, marked_absent=0, skipped_reason=f"weekly off ({weekday})")
-    marked = 0
+    marked: list[int] = []
     for employee, shift in repository.employees_missing_record(session, attendance_date):
         if not is_expected_at_work(employee, shift, attendance_date, settings, now):
             continue
@@ -333,14 +352,17 @@ def mark_absent(session: Session, attendance_date: date, settings: Settings, now
             )
         )
         session.flush()
-        marked += 1
+        marked.append(employee.id)
     system.record(
         session,
         "attendance.mark_absent",
-        f"{marked} employee(s) marked absent for {attendance_date.isoformat()}",
-        details={"attendance_date": attendance_date.isoformat(), "marked_absent": marked},
+        f"{len(marked)} employee(s) marked absent for {attendance_date.isoformat()}",
+        details={"attendance_date": attendance_date.isoformat(), "marked_absent": len(marked)},
     )
-    return AbsenceRun(attendance_date=attendance_date, marked_absent=marked)
+    if marked:
+        payload = {"attendance_date": attendance_date.isoformat(), "employee_ids": marked}
+        publish_after_commit(session, ABSENCES.pattern, payload)
+    return AbsenceRun(attendance_date=attendance_date, marked_absent=len(marked))
 
 
 def list_records(session: Session, page: PageParams, **filters: Any) -> tuple[Sequence[AttendanceRecord], int]:
