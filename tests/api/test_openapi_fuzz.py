@@ -1,7 +1,8 @@
 """Property-based fuzzing of every operation in the OpenAPI schema (schemathesis + Hypothesis).
 
 For every operation, generated requests -- valid ones and deliberately invalid ones -- must never get a 5xx,
-and every 4xx answer must carry the one error shape {"error": {"code", "message", "details"}}. Requests are
+every status they get must be one the operation documents (the generated Angular client relies on it), and every
+4xx answer must carry the one error shape {"error": {"code", "message", "details"}}. Requests are
 sent as an admin so the handlers and the database really run, on SQLite and on PostgreSQL (which rejects
 what SQLite lets through: integers beyond BIGINT, NUL bytes in text).
 
@@ -164,6 +165,9 @@ def test_no_server_errors_and_one_error_shape(case: Any, app: Any, admin_headers
         pytest.fail(f"{case.method} {case.formatted_path} raised {exc!r} (a 500):\n{case.as_curl_command()}")
     description = f"{case.method} {case.formatted_path} -> {response.status_code}\n{case.as_curl_command()}"
     assert response.status_code < 500, f"{description}\nserver error: {response.text[:2000]}"
+    if case.method.upper() == case.operation.method.upper():  # not the 405s of methods the path does not have
+        documented = sorted(case.operation.definition.raw["responses"])
+        assert str(response.status_code) in documented, f"{description}\nundocumented status; documents {documented}"
     if response.status_code >= 400:
         _assert_error_shape(response, description)
 

@@ -13,17 +13,16 @@ from factoryai.accounts.deps import AdminUser, CurrentUser, client_key, device_k
 from factoryai.accounts.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, Token, UserCreate, UserRead, UserUpdate
 from factoryai.accounts.throttle import LoginThrottle
 from factoryai.core.schemas import IdPath, Page, PageDep, to_page
-from factoryai.core.web import API_V1, SessionDep, SettingsDep, error_response
+from factoryai.core.web import API_V1, SessionDep, SettingsDep, error_response, errors
 
-router = APIRouter(prefix=API_V1)
+router = APIRouter(prefix=API_V1, tags=["accounts"])
 
 
 @router.post(
     "/auth/login",
     response_model=Token,
-    tags=["auth"],
     summary="Log in and get a bearer token",
-    responses={401: {"description": "Wrong username or password"}, 429: {"description": "Too many failures"}},
+    responses=errors(401, 429, e401="Wrong username or password", e429="Too many failed log-ins from this client"),
 )
 def login(
     request: Request,
@@ -44,29 +43,29 @@ def login(
     return Token(access_token=token, expires_in=expires_in)
 
 
-@router.get("/auth/me", response_model=UserRead, tags=["auth"], summary="The logged-in user")
-def me(user: CurrentUser) -> UserRead:
+@router.get("/auth/me", response_model=UserRead, summary="The logged-in user")
+def get_current_user(user: CurrentUser) -> UserRead:
     return UserRead.model_validate(user)
 
 
-@router.get("/users", response_model=Page[UserRead], tags=["users"])
+@router.get("/users", response_model=Page[UserRead])
 def list_users(session: SessionDep, _admin: AdminUser, page: PageDep) -> Page[UserRead]:
     return to_page(UserRead, *service.list_users(session, page), page)
 
 
-@router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED, tags=["users"])
+@router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED, responses=errors(409))
 def create_user(data: UserCreate, session: SessionDep, settings: SettingsDep, _admin: AdminUser) -> UserRead:
     return UserRead.model_validate(service.create_user(session, data, settings))
 
 
-@router.patch("/users/{user_id}", response_model=UserRead, tags=["users"])
+@router.patch("/users/{user_id}", response_model=UserRead, responses=errors(409))
 def update_user(
     user_id: IdPath, data: UserUpdate, session: SessionDep, settings: SettingsDep, admin: AdminUser
 ) -> UserRead:
     return UserRead.model_validate(service.update_user(session, user_id, data, settings, admin))
 
 
-@router.get("/api-keys", response_model=Page[ApiKeyRead], tags=["api keys"])
+@router.get("/api-keys", response_model=Page[ApiKeyRead])
 def list_api_keys(session: SessionDep, _admin: AdminUser, page: PageDep) -> Page[ApiKeyRead]:
     return to_page(ApiKeyRead, *service.list_api_keys(session, page), page)
 
@@ -75,7 +74,6 @@ def list_api_keys(session: SessionDep, _admin: AdminUser, page: PageDep) -> Page
     "/api-keys",
     response_model=ApiKeyCreated,
     status_code=status.HTTP_201_CREATED,
-    tags=["api keys"],
     summary="Create a device API key (the key is shown once)",
 )
 def create_api_key(data: ApiKeyCreate, session: SessionDep, admin: AdminUser) -> ApiKeyCreated:
@@ -83,6 +81,6 @@ def create_api_key(data: ApiKeyCreate, session: SessionDep, admin: AdminUser) ->
     return ApiKeyCreated.model_validate({**ApiKeyRead.model_validate(key).model_dump(), "key": plaintext})
 
 
-@router.delete("/api-keys/{key_id}", response_model=ApiKeyRead, tags=["api keys"], summary="Revoke an API key")
+@router.delete("/api-keys/{key_id}", response_model=ApiKeyRead, summary="Revoke an API key")
 def revoke_api_key(key_id: IdPath, session: SessionDep, request: Request, _admin: AdminUser) -> ApiKeyRead:
     return ApiKeyRead.model_validate(service.revoke_api_key(session, key_id, device_key_cache(request)))

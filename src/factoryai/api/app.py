@@ -10,13 +10,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
 from factoryai import __version__
 from factoryai.accounts import service as accounts
 from factoryai.accounts.router import router as accounts_router
 from factoryai.accounts.throttle import LoginThrottle
-from factoryai.api.errors import ERROR_RESPONSES, install_error_handlers
+from factoryai.api import openapi
+from factoryai.api.errors import install_error_handlers
 from factoryai.api.health import router as health_router
 from factoryai.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from factoryai.attendance.router import router as attendance_router
@@ -95,7 +97,8 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
         version=__version__,
         description="Face attendance, vehicle gate, occupancy and live video for one factory site.",
         lifespan=lifespan,
-        responses=ERROR_RESPONSES,
+        openapi_tags=openapi.TAGS,
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -110,9 +113,9 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
         system_router,
         jobs_router,
     )
-    for router in routers:
+    for router in (*routers, health_router):
         app.include_router(router)
-    app.include_router(health_router)
+    openapi.install(app, [r for router in (*routers, health_router) for r in router.routes if isinstance(r, APIRoute)])
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -33,30 +32,6 @@ _HTTP_CODES = {
 }
 
 
-class ErrorDetail(BaseModel):
-    code: str = Field(description="Stable machine-readable code, e.g. not_found, validation_error.")
-    message: str = Field(description="What went wrong, for a person.")
-    details: Any = Field(None, description="Extra facts: the invalid fields, what blocks a delete, ...")
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorDetail
-
-
-# Documented on every route, so clients generated from /openapi.json read errors in their real shape.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse, "description": description}
-    for status, description in {
-        401: "Not authenticated",
-        403: "Not allowed for this role or key",
-        404: "Not found",
-        409: "Conflicts with existing data",
-        413: "Request body too large",
-        422: "Invalid request",
-    }.items()
-}
-
-
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     details = []
     for err in exc.errors():
@@ -78,9 +53,17 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
     return error_response(422, "validation_error", message, details)
 
 
+UNREADABLE_BODY = (
+    "the request body could not be read: send JSON (Content-Type: application/json), or multipart/form-data where "
+    "a route takes files"
+)
+
+
 async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+    if exc.status_code == 400 and message == "There was an error parsing the body":  # FastAPI's own wording
+        message = UNREADABLE_BODY
     details = getattr(exc, "details", None)
     return error_response(exc.status_code, code, message, details, getattr(exc, "headers", None))
 

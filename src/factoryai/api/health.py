@@ -16,6 +16,7 @@ from factoryai import __version__
 from factoryai.accounts.deps import Principal, require_scope
 from factoryai.accounts.models import ApiKeyScope
 from factoryai.core.errors import ServiceUnavailableError
+from factoryai.core.web import errors
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ class Health(BaseModel):
     response_model=Health,
     tags=["system"],
     summary="Liveness and database reachability (503 when the database is down)",
-    responses={503: {"description": "The database is not reachable"}},
+    responses=errors(503, e503="The database is not reachable"),
 )
 def health(request: Request) -> Health:
     uptime = round(time.monotonic() - request.app.state.started_monotonic, 1)

@@ -30,11 +30,11 @@ from factoryai.attendance.schemas import (
 from factoryai.core.errors import ValidationFailedError
 from factoryai.core.exports import ExportFormat, export_response
 from factoryai.core.schemas import BoxRead, IdFilter, IdPath, Page, PageDep, to_page
-from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, read_upload
+from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, errors, read_upload
 from factoryai.identity.deps import FacesDep
 from factoryai.identity.schemas import UnknownFaceRead
 
-router = APIRouter(prefix=API_V1)
+router = APIRouter(prefix=API_V1, tags=["attendance"])
 # Devices post punches with an ingest key; HR and the gate guard may punch by hand.
 PunchCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST, Role.HR, Role.SECURITY))]
 ReportReader = Annotated[object, Depends(require_role(Role.HR, Role.VIEWER))]
@@ -45,8 +45,8 @@ EXPORT_RESPONSES = {200: {"content": {"text/csv": {}, "application/vnd.ms-excel"
 @router.post(
     "/attendance/check-in",
     response_model=PunchResult,
-    tags=["attendance"],
     summary="Check in (spec Module 3); a punch at an 'exit' camera is a check-out",
+    responses=errors(404, 409, e404="No such employee"),
 )
 def check_in(data: PunchRequest, session: SessionDep, settings: SettingsDep, _caller: PunchCaller) -> PunchResult:
     return service.punch(session, data, settings)
@@ -55,9 +55,11 @@ def check_in(data: PunchRequest, session: SessionDep, settings: SettingsDep, _ca
 @router.post(
     "/attendance/check-in/face",
     response_model=FacePunchResult,
-    tags=["attendance"],
     summary="Check in from a camera image: every recognised face punches, unknown faces are kept for HR",
-    responses={202: {"model": FacePunchResult, "description": "Face engine unavailable: kept and retried by a job"}},
+    responses={
+        202: {"model": FacePunchResult, "description": "Face engine unavailable: kept and retried by a job"},
+        **errors(409),
+    },
 )
 def check_in_by_face(
     image: Annotated[UploadFile, File(description="JPEG or PNG from the camera")],
@@ -93,7 +95,7 @@ def check_in_by_face(
     return FacePunchResult(status="processed", faces=faces)
 
 
-@router.post("/attendance/check-out", response_model=PunchResult, tags=["attendance"], summary="Check out")
+@router.post("/attendance/check-out", response_model=PunchResult, summary="Check out", responses=errors(404, 409))
 def check_out(data: PunchRequest, session: SessionDep, settings: SettingsDep, _caller: PunchCaller) -> PunchResult:
     return service.check_out(session, data, settings)
 
@@ -101,7 +103,6 @@ def check_out(data: PunchRequest, session: SessionDep, settings: SettingsDep, _c
 @router.post(
     "/attendance/mark-absent",
     response_model=AbsenceRun,
-    tags=["attendance"],
     summary="Mark ABSENT everyone whose shift on that date ended without a check-in (idempotent)",
 )
 def mark_absent(
@@ -113,7 +114,7 @@ def mark_absent(
     return service.mark_absent(session, attendance_date, settings)
 
 
-@router.get("/attendance", response_model=Page[AttendanceRead], tags=["attendance"], responses=EXPORT_RESPONSES)
+@router.get("/attendance", response_model=Page[AttendanceRead], responses=EXPORT_RESPONSES)
 def list_attendance(
     session: SessionDep,
     settings: SettingsDep,
@@ -142,8 +143,8 @@ def list_attendance(
     return to_page(AttendanceRead, *service.list_records(session, page, **filters), page)
 
 
-@router.get("/attendance/register", response_model=DailyRegister, tags=["attendance"], responses=EXPORT_RESPONSES)
-def daily_register(
+@router.get("/attendance/register", response_model=DailyRegister, responses=EXPORT_RESPONSES)
+def get_daily_register(
     session: SessionDep,
     settings: SettingsDep,
     _reader: ReportReader,
@@ -158,8 +159,8 @@ def daily_register(
     return register
 
 
-@router.get("/attendance/summary", response_model=MonthlySummary, tags=["attendance"], responses=EXPORT_RESPONSES)
-def monthly_summary(
+@router.get("/attendance/summary", response_model=MonthlySummary, responses=EXPORT_RESPONSES)
+def get_monthly_summary(
     session: SessionDep,
     _reader: ReportReader,
     year: Annotated[int, Query(ge=2000, le=2100)],
@@ -174,7 +175,7 @@ def monthly_summary(
     return summary
 
 
-@router.get("/attendance/{attendance_id}", response_model=AttendanceRead, tags=["attendance"])
+@router.get("/attendance/{attendance_id}", response_model=AttendanceRead)
 def get_attendance(attendance_id: IdPath, session: SessionDep, _reader: ReportReader) -> AttendanceRead:
     return AttendanceRead.model_validate(service.get_record(session, attendance_id))
 
@@ -182,8 +183,8 @@ def get_attendance(attendance_id: IdPath, session: SessionDep, _reader: ReportRe
 @router.patch(
     "/attendance/{attendance_id}",
     response_model=AttendanceRead,
-    tags=["attendance"],
     summary="HR correction (reason required; the original values are kept in the history)",
+    responses=errors(409),
 )
 def correct_attendance(
     attendance_id: IdPath, data: AttendanceCorrectionCreate, session: SessionDep, settings: SettingsDep, hr: HrUser
@@ -191,8 +192,8 @@ def correct_attendance(
     return AttendanceRead.model_validate(service.correct_record(session, attendance_id, data, hr, settings))
 
 
-@router.get("/attendance/{attendance_id}/history", response_model=AttendanceHistory, tags=["attendance"])
-def attendance_history(attendance_id: IdPath, session: SessionDep, _reader: ReportReader) -> AttendanceHistory:
+@router.get("/attendance/{attendance_id}/history", response_model=AttendanceHistory)
+def get_attendance_history(attendance_id: IdPath, session: SessionDep, _reader: ReportReader) -> AttendanceHistory:
     record, original, corrections = service.record_history(session, attendance_id)
     return AttendanceHistory(
         attendance_id=record.id,
@@ -204,9 +205,9 @@ def attendance_history(attendance_id: IdPath, session: SessionDep, _reader: Repo
 
 @router.post(
     "/identity/unknown-faces/{unknown_id}/assign",
-    tags=["identity"],
     response_model=UnknownFaceAssigned,
     summary="Say who an unknown face was: records their punch as of when it was seen, and may enrol the face",
+    responses=errors(409, 503, e409="Already assigned or dismissed, or the punch conflicts"),
 )
 def assign_unknown_face(
     unknown_id: IdPath,

@@ -12,7 +12,7 @@ from factoryai.cameras import service
 from factoryai.cameras.models import CameraRole
 from factoryai.cameras.schemas import CameraCreate, CameraRead, CameraUpdate
 from factoryai.core.schemas import Page, PageDep, SearchQuery, to_page
-from factoryai.core.web import API_V1, SessionDep
+from factoryai.core.web import API_V1, SessionDep, errors
 
 router = APIRouter(prefix=API_V1, tags=["cameras"])
 CameraIdPath = Annotated[str, Path(min_length=1, max_length=50)]
@@ -32,7 +32,7 @@ def list_cameras(
     return to_page(CameraRead, *rows, page)
 
 
-@router.post("/cameras", response_model=CameraRead, status_code=status.HTTP_201_CREATED)
+@router.post("/cameras", response_model=CameraRead, status_code=status.HTTP_201_CREATED, responses=errors(409))
 def create_camera(data: CameraCreate, session: SessionDep, _admin: AdminUser) -> CameraRead:
     return CameraRead.model_validate(service.create_camera(session, data))
 
@@ -47,7 +47,7 @@ def update_camera(camera_id: CameraIdPath, data: CameraUpdate, session: SessionD
     return CameraRead.model_validate(service.update_camera(session, camera_id, data))
 
 
-@router.delete("/cameras/{camera_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/cameras/{camera_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(409))
 def delete_camera(camera_id: CameraIdPath, session: SessionDep, _admin: AdminUser) -> Response:
     service.delete_camera(session, camera_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -58,5 +58,5 @@ def delete_camera(camera_id: CameraIdPath, session: SessionDep, _admin: AdminUse
     response_model=CameraRead,
     summary="A camera worker reports that the camera is alive (device API key, scope 'ingest')",
 )
-def heartbeat(camera_id: CameraIdPath, session: SessionDep, _device: IngestPrincipal) -> CameraRead:
+def record_camera_heartbeat(camera_id: CameraIdPath, session: SessionDep, _device: IngestPrincipal) -> CameraRead:
     return CameraRead.model_validate(service.record_heartbeat(session, camera_id))

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from factoryai.core.config import Settings
@@ -61,3 +62,37 @@ def error_response(
     return JSONResponse(
         status_code=status_code, content=jsonable_encoder(error_body(code, message, details)), headers=headers
     )
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. not_found, validation_error.")
+    message: str = Field(description="What went wrong, for a person.")
+    details: Any = Field(None, description="Extra facts: the invalid fields, what blocks a delete, ...")
+
+
+class ErrorResponse(BaseModel):
+    """The one shape of every 4xx and 5xx answer."""
+
+    error: ErrorDetail
+
+
+ERROR_DESCRIPTIONS = {
+    400: "The body could not be read (not UTF-8 JSON, or a broken multipart upload)",
+    401: "Not authenticated (no, expired or revoked credentials)",
+    403: "Not allowed for this role or API key",
+    404: "Not found",
+    409: "Conflicts with existing data",
+    413: "Request body or upload too large",
+    422: "Invalid request",
+    429: "Too many attempts; retry after the Retry-After header",
+    503: "A service it needs is unavailable (database, face engine, OCR); retry later",
+}
+
+
+def errors(*codes: int, **descriptions: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses for the errors a route can answer beyond those derived from its dependencies
+    (api/openapi.py): ``responses=errors(409, 503)``; ``descriptions`` override by ``e409="..."``."""
+    return {
+        code: {"model": ErrorResponse, "description": descriptions.get(f"e{code}", ERROR_DESCRIPTIONS[code])}
+        for code in codes
+    }

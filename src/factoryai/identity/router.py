@@ -12,7 +12,7 @@ from factoryai.accounts.deps import HrUser, Principal, require_role, require_sco
 from factoryai.accounts.models import ApiKeyScope, Role, User
 from factoryai.core.errors import NotFoundError, ServiceUnavailableError, ValidationFailedError
 from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, to_page
-from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, read_upload
+from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, errors, read_upload
 from factoryai.identity import service
 from factoryai.identity.deps import FaceEngineDep, FacesDep
 from factoryai.identity.engines.base import FaceEngineError, FaceImageError
@@ -26,12 +26,15 @@ from factoryai.identity.schemas import (
     UnknownFaceRead,
 )
 
-router = APIRouter(prefix=API_V1, tags=["identity"])
+router = APIRouter(prefix=API_V1)
+IDENTITY = ["identity"]
 AccessReader = Annotated[User, Depends(require_role(Role.HR, Role.SECURITY))]
 IdentifyCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST, Role.HR, Role.SECURITY))]
 
 
-@router.get("/identity/access-log", response_model=Page[AccessLogRead], summary="Recognised faces, newest first")
+@router.get(
+    "/identity/access-log", response_model=Page[AccessLogRead], tags=IDENTITY, summary="Recognised faces, newest first"
+)
 def list_access_log(
     session: SessionDep,
     _reader: AccessReader,
@@ -50,12 +53,13 @@ def list_access_log(
 
 @router.post(
     "/employees/{employee_id}/faces",
+    tags=IDENTITY,
     response_model=list[FaceEnrollmentRead],
     status_code=201,
-    tags=["employees"],
     summary="Enrol 1-5 photos (JPEG/PNG), each with exactly one face at least identity.enroll_min_face_px wide",
+    responses=errors(503),
 )
-def enroll_faces(
+def enroll_employee_faces(
     employee_id: IdPath,
     images: Annotated[list[UploadFile], File(description="1 to 5 photos of the employee")],
     session: SessionDep,
@@ -77,28 +81,35 @@ def enroll_faces(
 
 @router.get(
     "/employees/{employee_id}/faces",
+    tags=IDENTITY,
     response_model=list[FaceEnrollmentRead],
-    tags=["employees"],
     summary="Enrolled photos",
 )
-def list_faces(employee_id: IdPath, session: SessionDep, _user: HrUser) -> list[FaceEnrollmentRead]:
+def list_employee_faces(employee_id: IdPath, session: SessionDep, _user: HrUser) -> list[FaceEnrollmentRead]:
     return [FaceEnrollmentRead.of(r) for r in service.list_faces(session, employee_id)]
 
 
 @router.delete(
     "/employees/{employee_id}/faces",
+    tags=IDENTITY,
     response_model=FaceErasure,
-    tags=["employees"],
     summary="Erase the employee's face data: templates (AWS collection too) and the snapshots that show them",
+    responses=errors(503),
 )
-def erase_faces(
+def erase_employee_faces(
     employee_id: IdPath, session: SessionDep, engine: FaceEngineDep, store: SnapshotStoreDep, _user: HrUser
 ) -> FaceErasure:
     erased = service.erase_face_data(session, engine, store, employee_id)
     return FaceErasure(faces_removed=erased.faces_removed, snapshots_deleted=erased.snapshots_deleted)
 
 
-@router.delete("/employees/{employee_id}", status_code=204, tags=["employees"])
+@router.delete(
+    "/employees/{employee_id}",
+    status_code=204,
+    tags=["organization"],
+    summary="Delete an employee without history, erasing their face data (deactivate one with history instead)",
+    responses=errors(409, 503),
+)
 def delete_employee(
     employee_id: IdPath, session: SessionDep, engine: FaceEngineDep, store: SnapshotStoreDep, _hr: HrUser
 ) -> Response:
@@ -110,10 +121,12 @@ def delete_employee(
 
 @router.post(
     "/identity/identify",
+    tags=IDENTITY,
     response_model=IdentifyResult,
     summary="Every face in a JPEG/PNG image (<= identity.max_image_mb), each matched to an employee or unknown",
+    responses=errors(503),
 )
-def identify(
+def identify_faces(
     image: Annotated[UploadFile, File()],
     session: SessionDep,
     settings: SettingsDep,
@@ -131,7 +144,9 @@ def identify(
     return IdentifyResult(engine=faces.engine.name, faces=[IdentifiedFace.of(f) for f in found])
 
 
-@router.get("/identity/unknown-faces", response_model=Page[UnknownFaceRead], summary="Faces nobody matched")
+@router.get(
+    "/identity/unknown-faces", response_model=Page[UnknownFaceRead], tags=IDENTITY, summary="Faces nobody matched"
+)
 def list_unknown_faces(
     session: SessionDep,
     _user: HrUser,
@@ -144,11 +159,14 @@ def list_unknown_faces(
 
 @router.get(
     "/identity/unknown-faces/{unknown_id}/snapshot",
+    tags=IDENTITY,
     response_class=Response,
     responses={200: {"content": {"image/jpeg": {}}}},
     summary="The face crop of an unknown face",
 )
-def unknown_face_snapshot(unknown_id: IdPath, session: SessionDep, store: SnapshotStoreDep, _user: HrUser) -> Response:
+def get_unknown_face_snapshot(
+    unknown_id: IdPath, session: SessionDep, store: SnapshotStoreDep, _user: HrUser
+) -> Response:
     row = service.get_unknown(session, unknown_id)
     data = store.read(row.snapshot_path) if row.snapshot_path else None
     if data is None:
@@ -158,8 +176,10 @@ def unknown_face_snapshot(unknown_id: IdPath, session: SessionDep, store: Snapsh
 
 @router.post(
     "/identity/unknown-faces/{unknown_id}/dismiss",
+    tags=IDENTITY,
     response_model=UnknownFaceRead,
     summary="Not an employee (a visitor, a false detection)",
+    responses=errors(409, e409="Already assigned or dismissed"),
 )
 def dismiss_unknown_face(unknown_id: IdPath, session: SessionDep, user: HrUser) -> UnknownFaceRead:
     return UnknownFaceRead.model_validate(service.resolve_unknown(session, unknown_id, employee=None, user_id=user.id))
@@ -167,6 +187,7 @@ def dismiss_unknown_face(unknown_id: IdPath, session: SessionDep, user: HrUser) 
 
 @router.get(
     "/identity/pending-recognitions",
+    tags=IDENTITY,
     response_model=Page[PendingRecognitionRead],
     summary="Camera frames kept during a face-engine outage: waiting, done, or given up (with the last error)",
 )

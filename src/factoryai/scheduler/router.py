@@ -28,5 +28,7 @@ class JobStatus(BaseModel):
 
 
 @router.get("/system/jobs", response_model=list[JobStatus], summary="Scheduled jobs and their last runs")
-def list_jobs(session: SessionDep, settings: SettingsDep, request: Request, _admin: AdminUser) -> list[JobStatus]:
+def list_scheduled_jobs(
+    session: SessionDep, settings: SettingsDep, request: Request, _admin: AdminUser
+) -> list[JobStatus]:
     return [JobStatus(**row) for row in job_status(session, settings, request.app.state.resources.jobs)]

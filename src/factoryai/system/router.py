@@ -16,7 +16,7 @@ router = APIRouter(prefix=API_V1, tags=["system"])
 
 
 @router.get("/system/logs", response_model=Page[SystemLogRead], summary="Maintenance and audit events")
-def list_logs(
+def list_system_logs(
     session: SessionDep,
     _admin: AdminUser,
     page: PageDep,

@@ -12,7 +12,7 @@ from factoryai.accounts.models import ApiKeyScope, Role, User
 from factoryai.core.errors import ValidationFailedError
 from factoryai.core.exports import ExportFormat, export_response
 from factoryai.core.schemas import IdPath, Page, PageDep, to_page
-from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, read_upload
+from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, errors, read_upload
 from factoryai.vehicles import service
 from factoryai.vehicles.deps import PlatesDep
 from factoryai.vehicles.gate import VehicleStatus
@@ -47,8 +47,9 @@ def validate_plate(
     "/vehicle/recognize",
     response_model=PlateRecognitionResult,
     summary="Read the plate in a camera image (or the frames of one vehicle pass, voted), then the quality gate",
+    responses=errors(503, e503="Plate OCR or the detector is misconfigured, or the database is unreachable"),
 )
-def recognize(
+def recognize_plate(
     session: SessionDep,
     settings: SettingsDep,
     store: SnapshotStoreDep,
@@ -81,7 +82,9 @@ def list_watchlist(
     return to_page(WatchlistRead, *service.list_watchlist(session, page, list_name), page)
 
 
-@router.post("/vehicles/watchlist", response_model=WatchlistRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/vehicles/watchlist", response_model=WatchlistRead, status_code=status.HTTP_201_CREATED, responses=errors(409)
+)
 def add_to_watchlist(data: WatchlistCreate, session: SessionDep, user: SecurityUser) -> WatchlistRead:
     return WatchlistRead.model_validate(service.add_to_watchlist(session, data, user))
 
@@ -93,14 +96,14 @@ def remove_from_watchlist(entry_id: IdPath, session: SessionDep, _user: Security
 
 
 @router.get("/vehicles/alerts", response_model=Page[AlertRead], summary="Security alerts, newest first")
-def list_alerts(
+def list_vehicle_alerts(
     session: SessionDep, _user: SecurityUser, page: PageDep, acknowledged: bool | None = None
 ) -> Page[AlertRead]:
     return to_page(AlertRead, *service.list_alerts(session, page, acknowledged), page)
 
 
 @router.post("/vehicles/alerts/{alert_id}/acknowledge", response_model=AlertRead)
-def acknowledge_alert(alert_id: IdPath, session: SessionDep, user: SecurityUser) -> AlertRead:
+def acknowledge_vehicle_alert(alert_id: IdPath, session: SessionDep, user: SecurityUser) -> AlertRead:
     return AlertRead.model_validate(service.acknowledge_alert(session, alert_id, user))
 
 
@@ -110,7 +113,7 @@ def acknowledge_alert(alert_id: IdPath, session: SessionDep, user: SecurityUser)
     summary="Plate decisions, newest first; search a plate exactly or within one character (fuzzy)",
     responses={200: {"content": {"text/csv": {}}}},
 )
-def search_log(
+def search_vehicle_log(
     session: SessionDep,
     settings: SettingsDep,
     _user: SecurityUser,
