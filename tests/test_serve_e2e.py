@@ -26,7 +26,7 @@ import httpx2 as httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, BACKENDS
 
 FACTORYAI = Path(sys.executable).with_name("factoryai")
 STARTUP_TRIES = 600  # x 0.2 s: generous, since startup includes migrating an empty database
@@ -143,7 +143,7 @@ def _stop(server: Server) -> int | None:
         return None
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def server(request: pytest.FixtureRequest, make_database: Callable[[str], str], tmp_path: Path) -> Iterator[Server]:
     """A running `factoryai serve --migrate` on a fresh, empty database of each backend."""
     server = _start_server(make_database(request.param), tmp_path)

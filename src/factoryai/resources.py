@@ -20,7 +20,7 @@ from factoryai.identity.runtime import FaceRuntime
 from factoryai.scheduler.registry import build_jobs
 from factoryai.vehicles import events as vehicle_events
 from factoryai.vehicles.recognition import PlateRecognition
-from factoryai.vision.detector import Detector
+from factoryai.vision.detector import DEFAULT_MODEL, Detector
 
 # Every domain's event topics (its `events.py`); build_publishers routes them.
 TOPICS: tuple[Topic, ...] = (*attendance_events.TOPICS, *vehicle_events.TOPICS)
@@ -31,7 +31,7 @@ class Resources:
     settings: Settings
     faces: FaceRuntime
     plates: PlateRecognition
-    detector: Detector | None
+    detector: Detector
     device_keys: DeviceKeyCache
     publishers: Publishers
     jobs: tuple[Job, ...]
@@ -39,8 +39,7 @@ class Resources:
     @classmethod
     def create(cls, settings: Settings, *, publish: bool = True) -> Resources:
         """``publish=False`` for commands that raise no events (no broker connection is opened)."""
-        path = settings.video.detector_model_path
-        detector = Detector(path) if path is not None else None
+        detector = Detector(settings.video.detector_model_path or DEFAULT_MODEL)
         faces = FaceRuntime(settings)
         return cls(
             settings=settings,

@@ -14,7 +14,8 @@ from factoryai.api.app import create_app
 from factoryai.core.config import Settings
 from factoryai.vehicles.models import VehicleAlert, VehicleLog, WatchlistEntry
 from factoryai.vehicles.plates import watchlist_key
-from tests.conftest import ADMIN_PASSWORD, assert_error, shared_file
+from factoryai.vision.detector import DEFAULT_MODEL
+from tests.conftest import ADMIN_PASSWORD, assert_error
 from tests.db_helpers import count_rows, stored
 from tests.vehicles.test_ocr import YELLOW, render_plate, synthetic_scene
 
@@ -175,12 +176,9 @@ def test_roles(client, make_user, one_row: bytes) -> None:
     assert_error(client.post(RECOGNIZE, files=files, headers=make_user("viewer")), 403)
 
 
-def test_with_the_vehicle_detector_configured_the_read_is_the_same(
-    settings: Settings, clean_db, two_row_scene: bytes
-) -> None:
-    model = shared_file("models/yolox_nano.onnx")
+def test_a_detector_model_given_by_path_reads_the_same(settings: Settings, clean_db, two_row_scene: bytes) -> None:
     with_detector = settings.model_copy(
-        update={"video": settings.video.model_copy(update={"detector_model_path": model})}
+        update={"video": settings.video.model_copy(update={"detector_model_path": DEFAULT_MODEL})}
     )
     response = _post_with(with_detector, clean_db, {"image": ("gate.jpg", two_row_scene, "image/jpeg")})
     assert response.status_code == 200, response.text

@@ -335,8 +335,8 @@ class VideoSettings(Section):
     jpeg_quality: int = Field(80, ge=10, le=100, description="JPEG quality of the MJPEG stream.")
     detector_model_path: Path | None = Field(
         None,
-        description="YOLOX ONNX model (e.g. yolox_nano.onnx). When set, plate OCR runs on the vehicle's box only; "
-        "unset, it searches the whole frame.",
+        description="YOLOX ONNX model of the object detector (people and vehicles; plate OCR reads only the vehicle's "
+        "box). Unset: the YOLOX-nano model shipped in the package.",
     )
 
 

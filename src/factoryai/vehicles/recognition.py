@@ -1,8 +1,8 @@
 """Image → plate read (spec Module 2's ANPR step): find the vehicle, find its plate, read it, vote over frames.
 
-The detector (optional, `video.detector_model_path`) narrows the search to the largest vehicle in the frame —
-the one at the barrier — which keeps shop signs and other cars' plates out of the read. Without a vehicle (a
-close-up, or no detector configured) the whole frame is searched; a small image is taken to be the plate crop.
+The detector (YOLOX, shipped in the package or `video.detector_model_path`) narrows the search to the largest vehicle
+in the frame — the one at the barrier — which keeps shop signs and other cars' plates out of the read. Without a
+vehicle (a close-up) the whole frame is searched; a small image is taken to be the plate crop.
 """
 
 from __future__ import annotations
@@ -92,7 +92,8 @@ class PlateRecognition:
             )
         if self.detector is not None and not self.detector.model_path.is_file():
             raise ServiceUnavailableError(
-                f"video.detector_model_path {self.detector.model_path} is not a file; fix the setting or unset it"
+                f"video.detector_model_path {self.detector.model_path} is not a file; "
+                "fix the setting, or unset it to use the bundled model"
             )
         with self._lock:
             if self._recognizer is None:

@@ -25,6 +25,8 @@ COCO_LABELS = (
     "tv", "laptop", "mouse", "remote", "keyboard", "cell phone", "microwave", "oven", "toaster", "sink",
     "refrigerator", "book", "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush",
 )  # fmt: skip
+# Shipped in the package (Apache-2.0, models/README.md): a detector works out of the box, with no download.
+DEFAULT_MODEL = Path(__file__).parent / "models" / "yolox_nano.onnx"
 PERSON = 0
 VEHICLE_CLASSES = frozenset({2, 3, 5, 7})  # car, motorcycle, bus, truck
 STRIDES = (8, 16, 32)
