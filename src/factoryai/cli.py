@@ -64,14 +64,36 @@ def _engine(settings: Settings):
     return create_db_engine(settings.database)
 
 
+def _where(settings: Settings) -> str:
+    from sqlalchemy import make_url
+
+    return make_url(settings.database.url).render_as_string(hide_password=True)
+
+
+def _require_schema(settings: Settings) -> None:
+    """One line instead of a traceback when a command runs before `db upgrade` (and no empty file left behind)."""
+    if settings.database.is_sqlite:
+        path = Path(settings.database.url.removeprefix("sqlite:///"))
+        if not path.is_file():
+            raise _fail(
+                f"no database at {path}: run 'factoryai db upgrade' to create it "
+                "(or point FACTORYAI_DATABASE__URL at yours)"
+            )
+
+
 @contextmanager
 def _sessions(settings: Settings) -> Iterator[tuple[sessionmaker[Session], Resources]]:
     """Sessions whose committed events reach the same publishers as the API's, and the resources a command uses;
     both closed at the end (the publishers flush what committed work raised)."""
+    from factoryai.core import migrate
     from factoryai.core.db import create_session_factory
     from factoryai.resources import Resources
 
+    _require_schema(settings)
     engine = _engine(settings)
+    if migrate.pending_revisions(engine):
+        engine.dispose()
+        raise _fail(f"the database {_where(settings)} is not up to date: run 'factoryai db upgrade' first")
     resources = Resources.create(settings)
     try:
         yield create_session_factory(engine, resources.publishers), resources

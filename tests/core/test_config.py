@@ -47,7 +47,10 @@ def test_defaults() -> None:
     settings = load_settings()
     assert settings.site.timezone == "Asia/Kolkata"
     assert str(settings.site.tz) == "Asia/Kolkata"
-    assert settings.database.url == "sqlite:///./data/factoryai.db"
+    data_dir = Path("~/.local/share/factoryai").expanduser()
+    assert settings.site.data_dir == data_dir  # a fixed folder: the same data whatever folder a command runs from
+    assert settings.database.url == f"sqlite:///{data_dir}/factoryai.db"
+    assert settings.identity.snapshot_dir == data_dir / "snapshots"
     assert settings.database.is_sqlite
     assert settings.server.environment == "development"
     assert settings.server.port == 8000
@@ -61,6 +64,16 @@ def test_defaults_do_not_leak_between_instances() -> None:
     first = load_settings()
     first.server.cors_origins.append("https://mutated.example")
     assert load_settings().server.cors_origins == []
+
+
+def test_the_data_dir_moves_the_embedded_database_and_snapshots_unless_they_are_set(tmp_path: Path) -> None:
+    moved = load_settings(site={"data_dir": str(tmp_path)})
+    assert (moved.database.url, moved.identity.snapshot_dir) == (
+        f"sqlite:///{tmp_path}/factoryai.db",
+        tmp_path / "snapshots",
+    )
+    own = load_settings(site={"data_dir": str(tmp_path)}, database={"url": "sqlite:////srv/f.db"})
+    assert own.database.url == "sqlite:////srv/f.db"
 
 
 def test_postgresql_url_is_accepted_and_not_sqlite() -> None:
@@ -358,7 +371,7 @@ def test_masked_dump_is_plain_data_with_every_section() -> None:
     data = masked_dump(load_settings())
     assert set(data) == set(Settings.model_fields)
     assert data["site"]["timezone"] == "Asia/Kolkata"
-    assert data["database"]["url"] == "sqlite:///./data/factoryai.db"
+    assert data["database"]["url"].endswith("/.local/share/factoryai/factoryai.db")
     assert data["auth"]["secret_key"] == "**********"
     assert data["auth"]["bootstrap_admin_password"] is None  # unset is shown as unset, not as a mask
     assert isinstance(data["identity"]["snapshot_dir"], str)

@@ -45,9 +45,9 @@ class Section(BaseModel):
 
 class DatabaseSettings(Section):
     url: str = Field(
-        "sqlite:///./data/factoryai.db",
-        description="SQLAlchemy URL. Embedded default is a SQLite file; production uses "
-        "postgresql+psycopg://user:pass@host:5432/dbname.",
+        "",
+        description="SQLAlchemy URL; production uses postgresql+psycopg://user:pass@host:5432/dbname. Unset: the "
+        "embedded SQLite file <site.data_dir>/factoryai.db, the same whatever folder a command runs from.",
     )
     echo: bool = Field(False, description="Log every SQL statement (debugging only).")
     pool_size: int = Field(10, ge=1, le=200, description="PostgreSQL connection pool size per process.")
@@ -74,7 +74,7 @@ class DatabaseSettings(Section):
     @field_validator("url")
     @classmethod
     def _known_driver(cls, value: str) -> str:
-        if not value.startswith(("sqlite:///", "postgresql+psycopg://")):
+        if value and not value.startswith(("sqlite:///", "postgresql+psycopg://")):
             raise ValueError("must start with 'sqlite:///' or 'postgresql+psycopg://'")
         return value
 
@@ -151,6 +151,16 @@ class SiteSettings(Section):
         "Asia/Kolkata",
         description="IANA time zone of the site: shifts, schedules and reports use it; storage is always UTC.",
     )
+    data_dir: Path = Field(
+        Path("~/.local/share/factoryai"),
+        description="Where the embedded database and the snapshots live unless database.url and "
+        "identity.snapshot_dir say otherwise. A fixed folder, so every command finds the same data wherever it runs.",
+    )
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
 
     @field_validator("timezone")
     @classmethod
@@ -170,8 +180,9 @@ class IdentitySettings(Section):
     engine: Literal["local", "aws"] = Field(
         "local", description="Face engine: 'local' (dlib, offline) or 'aws' (Rekognition)."
     )
-    snapshot_dir: Path = Field(
-        Path("./data/snapshots"), description="Root folder of face snapshots; cleanup never leaves it."
+    snapshot_dir: Path | None = Field(
+        None,
+        description="Root folder of face and gate snapshots; cleanup never leaves it. Unset: <site.data_dir>/snapshots.",
     )
     snapshot_retention_days: int = Field(90, ge=1, le=3650, description="Snapshots older than this are deleted.")
     snapshot_cleanup_time: time = Field(
@@ -371,6 +382,14 @@ class Settings(BaseSettings):
     occupancy: OccupancySettings = Field(default_factory=OccupancySettings, description="Occupancy counting.")
     video: VideoSettings = Field(default_factory=VideoSettings, description="Live video.")
     mqtt: MqttSettings = Field(default_factory=MqttSettings, description="MQTT broker for events.")
+
+    @model_validator(mode="after")
+    def _data_in_the_data_dir(self) -> Settings:
+        if not self.database.url:
+            self.database.url = f"sqlite:///{self.site.data_dir / 'factoryai.db'}"
+        if self.identity.snapshot_dir is None:
+            self.identity.snapshot_dir = self.site.data_dir / "snapshots"
+        return self
 
     @model_validator(mode="after")
     def _production_is_safe(self) -> Settings:
