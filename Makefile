@@ -8,13 +8,24 @@ ADMIN_PASSWORD ?= factoryai-demo
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format services bench lock clean help
+# What `make run` sets; `make config` shows the effective settings with them.
+RUN_ENV := FACTORYAI_AUTH__BOOTSTRAP_ADMIN_PASSWORD="$${FACTORYAI_AUTH__BOOTSTRAP_ADMIN_PASSWORD:-$(ADMIN_PASSWORD)}" \
+	FACTORYAI_SERVER__HOST="$${FACTORYAI_SERVER__HOST:-$(HOST)}" FACTORYAI_SERVER__PORT="$${FACTORYAI_SERVER__PORT:-$(PORT)}"
+
+.PHONY: install run config test test-fast lint format services bench lock clean help
 
 help:
-	@echo "make run    - install what is missing, migrate, seed demo data, serve http://$(HOST):$(PORT)"
-	@echo "make test   - install test needs, start PostgreSQL if needed, lint, run the whole suite"
-	@echo "make bench  - benchmarks with their baselines (docs/benchmarks.md)"
-	@echo "make lint / format / lock / clean"
+	@echo "make run        install what is missing, migrate, seed demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test       install test needs, start PostgreSQL and Mosquitto if needed, lint, run the whole suite"
+	@echo "make test-fast  SQLite only, stop at the first failure (developer loop)"
+	@echo "make config     the effective settings make run uses (secrets masked)"
+	@echo "make lint       ruff check, ruff format --check, import contracts"
+	@echo "make format     ruff fix and format"
+	@echo "make bench      benchmarks with their naive baselines (docs/benchmarks.md)"
+	@echo "make services   start the test services (PostgreSQL, Mosquitto) if they are not running"
+	@echo "make install    the virtual environment from requirements.lock"
+	@echo "make lock       re-pin dependencies after editing pyproject.toml"
+	@echo "make clean      remove the virtual environment and caches (your data in ~/.local/share/factoryai stays)"
 
 install: $(STAMP)
 
@@ -29,8 +40,10 @@ run: install
 	$(BIN)/factoryai db upgrade
 	$(BIN)/factoryai seed-demo
 	@echo "Serving on http://$(HOST):$(PORT)  (API docs: /docs; first start creates user 'admin', password '$(ADMIN_PASSWORD)')"
-	FACTORYAI_AUTH__BOOTSTRAP_ADMIN_PASSWORD="$${FACTORYAI_AUTH__BOOTSTRAP_ADMIN_PASSWORD:-$(ADMIN_PASSWORD)}" \
-		$(BIN)/factoryai serve --host $(HOST) --port $(PORT) --no-migrate
+	$(RUN_ENV) $(BIN)/factoryai serve --no-migrate
+
+config: install
+	@$(RUN_ENV) $(BIN)/factoryai config show
 
 services:
 	bash scripts/ensure-test-services.sh

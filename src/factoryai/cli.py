@@ -118,7 +118,8 @@ def serve(
         int, typer.Option(min=1, max=64, help="API worker processes (PostgreSQL only; SQLite serves from one).")
     ] = 1,
 ) -> None:
-    """Run the API (and, as they land, the camera pipeline and scheduler) in one process."""
+    """Serve the API and run the scheduled jobs (scheduler.enabled) in one process; --workers N runs N API processes
+    on PostgreSQL."""
     import uvicorn
 
     from factoryai.accounts.service import StartupRefusedError

@@ -338,12 +338,7 @@ class VehicleSettings(Section):
         return frozenset({"standard"} | {name for name, on in optional.items() if on})
 
 
-class OccupancySettings(Section):
-    drift_reset_hour: int = Field(3, ge=0, le=23, description="Hour (site time) when live counts reset to zero.")
-
-
 class VideoSettings(Section):
-    jpeg_quality: int = Field(80, ge=10, le=100, description="JPEG quality of the MJPEG stream.")
     detector_model_path: Path | None = Field(
         None,
         description="YOLOX ONNX model of the object detector (people and vehicles; plate OCR reads only the vehicle's "
@@ -379,8 +374,7 @@ class Settings(BaseSettings):
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings, description="Attendance rules.")
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings, description="Scheduled jobs.")
     vehicles: VehicleSettings = Field(default_factory=VehicleSettings, description="Vehicle gate.")
-    occupancy: OccupancySettings = Field(default_factory=OccupancySettings, description="Occupancy counting.")
-    video: VideoSettings = Field(default_factory=VideoSettings, description="Live video.")
+    video: VideoSettings = Field(default_factory=VideoSettings, description="Video analysis: the object detector.")
     mqtt: MqttSettings = Field(default_factory=MqttSettings, description="MQTT broker for events.")
 
     @model_validator(mode="after")

@@ -25,11 +25,6 @@ class AppError(Exception):
             self.code = code
 
 
-class BadRequestError(AppError):
-    status_code = 400
-    code = "bad_request"
-
-
 class UnauthorizedError(AppError):
     status_code = 401
     code = "unauthorized"

@@ -41,3 +41,6 @@ def configure_logging(settings: LoggingSettings) -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
+    # APScheduler narrates every job it adds and runs at INFO; our runner logs outcomes and failures itself.
+    if logging.getLogger().level <= logging.INFO:
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
