@@ -244,12 +244,13 @@ def seed_demo(
     ctx: typer.Context, employees: Annotated[int, typer.Option(min=0, max=10_000, help="Demo employees.")] = 24
 ) -> None:
     """Add demo departments, shifts, employees and cameras (skips what already exists)."""
+    from factoryai.core.clock import utcnow
     from factoryai.core.db import unit_of_work
     from factoryai.seed import seed_demo as run_seed
 
     settings = _settings(ctx)
     with _sessions(settings) as (factory, _), unit_of_work(factory) as session:
-        report = run_seed(session, employees)
+        report = run_seed(session, employees, utcnow().astimezone(settings.site.tz).date())
     typer.echo("demo data: " + ", ".join(f"{n} {what} added" for what, n in report.created.items()))
 
 

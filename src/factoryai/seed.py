@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 
 from sqlalchemy.orm import Session
 
@@ -11,6 +11,7 @@ from factoryai.cameras import repository as camera_repo
 from factoryai.cameras import service as cameras
 from factoryai.cameras.models import CameraRole
 from factoryai.cameras.schemas import CameraCreate, CameraSettings
+from factoryai.core.clock import utcnow
 from factoryai.organization import repository as org_repo
 from factoryai.organization import service as organization
 from factoryai.organization.schemas import DepartmentCreate, EmployeeCreate, ShiftCreate
@@ -45,7 +46,9 @@ class SeedReport:
     )
 
 
-def seed_demo(session: Session, employees: int = 24) -> SeedReport:
+def seed_demo(session: Session, employees: int = 24, today: date | None = None) -> SeedReport:
+    """``today`` (site date) is the demo employees' start date; default: the UTC date."""
+    today = today or utcnow().date()
     report = SeedReport()
     department_ids = []
     for name in DEPARTMENTS:
@@ -73,6 +76,7 @@ def seed_demo(session: Session, employees: int = 24) -> SeedReport:
                     shift_id=shift_ids[i % len(shift_ids)],
                     department_id=department_ids[i % len(department_ids)],
                 ),
+                today,  # a fresh install marks nobody absent for the days before it existed
             )
             report.created["employees"] += 1
     for camera in CAMERAS:

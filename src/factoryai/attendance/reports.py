@@ -142,10 +142,11 @@ def _empty_summary(employee: Employee) -> dict[str, Any]:
 
 
 def monthly_summary(session: Session, year: int, month: int, department_id: int | None = None) -> MonthlySummary:
-    """Per employee: every active one (zeros included) and anyone with records that month."""
+    """Per employee: every active one who had joined by the month's end (zeros included) and anyone with records
+    that month."""
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
-    per_employee = {e.id: _empty_summary(e) for e in repository.employees_for_report(session, department_id)}
+    per_employee = {e.id: _empty_summary(e) for e in repository.employees_for_report(session, last, department_id)}
     for employee, record in repository.month_rows(session, first, last, department_id):
         row = per_employee.setdefault(employee.id, _empty_summary(employee))
         if record.status == AttendanceStatus.ABSENT:

@@ -105,14 +105,19 @@ def all_records(session: Session, limit: int, **filters: object) -> Sequence[Att
 
 
 def employees_missing_record(session: Session, attendance_date: date) -> Sequence[tuple[Employee, Shift]]:
-    """Active employees on an active shift who have no record for the date."""
+    """Active employees, joined by the date, on an active shift, who have no record for the date."""
     has_record = select(AttendanceRecord.id).where(
         AttendanceRecord.employee_id == Employee.id, AttendanceRecord.attendance_date == attendance_date
     )
     query = (
         select(Employee, Shift)
         .join(Shift, Shift.id == Employee.shift_id)
-        .where(Employee.is_active.is_(True), Shift.is_active.is_(True), ~has_record.exists())
+        .where(
+            Employee.is_active.is_(True),
+            Employee.joined_on <= attendance_date,
+            Shift.is_active.is_(True),
+            ~has_record.exists(),
+        )
         .order_by(Employee.id)
     )
     return session.execute(query).all()  # type: ignore[return-value]
@@ -121,13 +126,16 @@ def employees_missing_record(session: Session, attendance_date: date) -> Sequenc
 def register_rows(
     session: Session, attendance_date: date, department_id: int | None
 ) -> Sequence[tuple[Employee, Shift | None, AttendanceRecord | None]]:
-    """Every active employee (or one who has a record that day) with their shift and that day's record."""
+    """Every active employee who had joined by the date (or anyone with a record that day), with their shift and
+    that day's record."""
     record_join = and_(AttendanceRecord.employee_id == Employee.id, AttendanceRecord.attendance_date == attendance_date)
     query = (
         select(Employee, Shift, AttendanceRecord)
         .outerjoin(Shift, Shift.id == Employee.shift_id)
         .outerjoin(AttendanceRecord, record_join)
-        .where(Employee.is_active.is_(True) | AttendanceRecord.id.is_not(None))
+        .where(
+            (Employee.is_active.is_(True) & (Employee.joined_on <= attendance_date)) | AttendanceRecord.id.is_not(None)
+        )
         .order_by(Employee.name, Employee.id)
     )
     if department_id is not None:
@@ -135,8 +143,13 @@ def register_rows(
     return session.execute(query).all()  # type: ignore[return-value]
 
 
-def employees_for_report(session: Session, department_id: int | None) -> Sequence[Employee]:
-    query = select(Employee).where(Employee.is_active.is_(True)).order_by(Employee.name, Employee.id)
+def employees_for_report(session: Session, last_day: date, department_id: int | None) -> Sequence[Employee]:
+    """Active employees who had joined by the period's last day."""
+    query = (
+        select(Employee)
+        .where(Employee.is_active.is_(True), Employee.joined_on <= last_day)
+        .order_by(Employee.name, Employee.id)
+    )
     if department_id is not None:
         query = query.where(Employee.department_id == department_id)
     return session.scalars(query).all()

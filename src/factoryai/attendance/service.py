@@ -316,9 +316,9 @@ def record_history(
 def is_expected_at_work(
     employee: Employee, shift: Shift | None, attendance_date: date, settings: Settings, now: datetime
 ) -> bool:
-    """Whether missing that day's check-in makes the employee absent: an active employee on an active shift,
-    a working day, and the shift run is over. (The spec's employee has no hire date, so HR may back-fill.)"""
-    if not employee.is_active or shift is None or not shift.is_active:
+    """Whether missing that day's check-in makes the employee absent: an active employee who had joined by then, on
+    an active shift, a working day, and the shift run is over."""
+    if not employee.is_active or shift is None or not shift.is_active or attendance_date < employee.joined_on:
         return False
     if WEEKDAYS[attendance_date.weekday()] in settings.attendance.weekly_off_days:
         return False

@@ -182,7 +182,8 @@ class IdentitySettings(Section):
     )
     snapshot_dir: Path | None = Field(
         None,
-        description="Root folder of face and gate snapshots; cleanup never leaves it. Unset: <site.data_dir>/snapshots.",
+        description="Root folder of face and gate snapshots; cleanup never leaves it. "
+        "Unset: <site.data_dir>/snapshots.",
     )
     snapshot_retention_days: int = Field(90, ge=1, le=3650, description="Snapshots older than this are deleted.")
     snapshot_cleanup_time: time = Field(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Time
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
+from factoryai.core.clock import utcnow
 from factoryai.core.columns import created_at_column, updated_at_column
 from factoryai.core.db import Base
 
@@ -52,5 +53,8 @@ class Employee(Base):
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id", ondelete="RESTRICT"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id", ondelete="RESTRICT"), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # First working day (site date): no absence is marked or reported before it. The service sets the site's
+    # today by default; the UTC date is the fallback for rows made directly (scripts, tests).
+    joined_on: Mapped[date] = mapped_column(Date, default=lambda: utcnow().date())
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from factoryai.accounts.deps import CurrentUser, HrUser
+from factoryai.core.clock import utcnow
 from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, SearchQuery, to_page
-from factoryai.core.web import API_V1, SessionDep, errors
+from factoryai.core.web import API_V1, SessionDep, SettingsDep, errors
 from factoryai.organization import service
 from factoryai.organization.schemas import (
     DepartmentCreate,
@@ -98,8 +99,9 @@ def list_employees(
 
 
 @router.post("/employees", response_model=EmployeeRead, status_code=status.HTTP_201_CREATED, responses=errors(409))
-def create_employee(data: EmployeeCreate, session: SessionDep, _hr: HrUser) -> EmployeeRead:
-    return EmployeeRead.model_validate(service.create_employee(session, data))
+def create_employee(data: EmployeeCreate, session: SessionDep, settings: SettingsDep, _hr: HrUser) -> EmployeeRead:
+    today = utcnow().astimezone(settings.site.tz).date()
+    return EmployeeRead.model_validate(service.create_employee(session, data, today))
 
 
 @router.get("/employees/{employee_id}", response_model=EmployeeRead)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Annotated
 
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints, computed_field, model_validator
@@ -112,6 +112,9 @@ class EmployeeCreate(InputModel):
     shift_id: RefId | None = Field(None, description="The shift the employee works; needed for attendance.")
     department_id: RefId | None = None
     is_active: bool = True
+    joined_on: date | None = Field(
+        None, description="First working day (site date); no absence is marked before it. Default: today."
+    )
 
 
 class EmployeeUpdate(UpdateModel):
@@ -122,6 +125,7 @@ class EmployeeUpdate(UpdateModel):
     shift_id: RefId | None = None
     department_id: RefId | None = None
     is_active: bool | None = None
+    joined_on: date | None = None
 
 
 class EmployeeRead(ReadModel):
@@ -131,5 +135,6 @@ class EmployeeRead(ReadModel):
     shift_id: int | None
     department_id: int | None
     is_active: bool
+    joined_on: date
     created_at: datetime
     updated_at: datetime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -151,10 +152,11 @@ def _ensure_email_free(session: Session, email: str, own_id: int | None = None) 
         raise ConflictError(f"email {email!r} already belongs to employee {existing.id}", details={"field": "email"})
 
 
-def create_employee(session: Session, data: EmployeeCreate) -> Employee:
+def create_employee(session: Session, data: EmployeeCreate, today: date) -> Employee:
+    """``today`` is the site's date: the start date when the body gives none."""
     _check_links(session, data.shift_id, data.department_id)
     _ensure_email_free(session, data.email)
-    employee = Employee(**data.model_dump())
+    employee = Employee(**data.model_dump(exclude={"joined_on"}), joined_on=data.joined_on or today)
     session.add(employee)
     session.flush()
     return employee
