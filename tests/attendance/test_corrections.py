@@ -9,18 +9,17 @@ from typing import Any
 import pytest
 
 from factoryai.attendance.models import AttendanceCorrection, AttendanceRecord
-from tests.attendance.test_check_in import (
+from tests.attendance.helpers import (
     CHECK_OUT,
-    count_rows,
     ingest_key_headers,
     instant,
     ist,
     new_employee,
     new_shift,
     punched,
-    stored,
 )
 from tests.conftest import assert_error
+from tests.db_helpers import count_rows, stored
 
 URL = "/api/v1/attendance"
 HR_NAME = "hr-anna"
@@ -29,11 +28,6 @@ HR_NAME = "hr-anna"
 @pytest.fixture
 def hr(make_user) -> dict[str, str]:
     return make_user("hr", HR_NAME)
-
-
-@pytest.fixture
-def day_shift(client, admin_headers) -> int:
-    return new_shift(client, admin_headers, "Day", "08:00", "17:00", grace_period_minutes=5)
 
 
 @pytest.fixture

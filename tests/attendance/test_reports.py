@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.attendance.test_check_in import (
+from tests.attendance.helpers import (
     CHECK_OUT,
     SITE,
     ingest_key_headers,

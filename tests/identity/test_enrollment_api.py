@@ -20,7 +20,7 @@ from factoryai.core.config import Settings
 from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity.models import FaceEnrollment, UnknownAttendance
 from factoryai.organization.models import Employee
-from tests.attendance.test_check_in import ingest_key_headers, new_employee, new_shift, punched
+from tests.attendance.helpers import ingest_key_headers, new_employee, new_shift, punched
 from tests.conftest import assert_error
 from tests.db_helpers import count_rows, stored
 

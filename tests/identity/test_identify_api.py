@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from factoryai.api.app import create_app
 from factoryai.core.config import Settings
 from factoryai.identity.models import AccessLog, UnknownAttendance
-from tests.attendance.test_check_in import ingest_key_headers, new_employee
+from tests.attendance.helpers import ingest_key_headers, new_employee
 from tests.conftest import assert_error
 from tests.db_helpers import count_rows
 
