@@ -28,6 +28,7 @@ BACKENDS = [b.strip() for b in os.environ.get("FACTORYAI_TEST_BACKENDS", "sqlite
 # Real test images and labels (DESIGN.md): ../shared beside the checkout, as on every developer machine and in CI.
 SHARED_DIR = Path(os.environ.get("FACTORYAI_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
 ADMIN_PASSWORD = "admin-password-1"
+HR_USERNAME = "hr-anna"  # the `hr` fixture's user
 # One argon2 hash for every fixture user: hashing per test would dominate the suite's run time.
 FIXTURE_PASSWORD = "fixture-password-1"
 _FIXTURE_HASH = auth.hash_password(FIXTURE_PASSWORD)
@@ -172,6 +173,12 @@ def make_user(clean_db: Engine, settings: Settings) -> Callable[..., dict[str, s
 @pytest.fixture
 def admin_headers(make_user: Callable[..., dict[str, str]]) -> dict[str, str]:
     return make_user("admin")
+
+
+@pytest.fixture
+def hr(make_user: Callable[..., dict[str, str]]) -> dict[str, str]:
+    """Authorization headers of an HR user named HR_USERNAME."""
+    return make_user("hr", HR_USERNAME)
 
 
 def shared_file(relative: str) -> Path:

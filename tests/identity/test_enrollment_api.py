@@ -38,11 +38,6 @@ def enrol(client: Any, headers: dict[str, str], employee_id: int, files: list[tu
 
 
 @pytest.fixture
-def hr(make_user) -> dict[str, str]:
-    return make_user("hr")
-
-
-@pytest.fixture
 def employee(client, admin_headers) -> int:
     return new_employee(client, admin_headers, None, "Kofi Annan")
 
