@@ -35,6 +35,7 @@ SHARED_DATA_ABSENT = (
     "put it beside the checkout or set FACTORYAI_SHARED_DIR"
 )
 ADMIN_PASSWORD = "admin-password-1"
+HR_USERNAME = "hr-anna"  # the `hr` fixture's user
 # One argon2 hash for every fixture user: hashing per test would dominate the suite's run time.
 FIXTURE_PASSWORD = "fixture-password-1"
 _FIXTURE_HASH = auth.hash_password(FIXTURE_PASSWORD)
@@ -188,6 +189,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = outcome.get_result()  # type: ignore[attr-defined]
     if report.skipped and isinstance(report.longrepr, tuple) and SHARED_DATA_ABSENT in report.longrepr[2]:
         report.longrepr = (__file__, 0, report.longrepr[2])
+
+
+@pytest.fixture
+def hr(make_user: Callable[..., dict[str, str]]) -> dict[str, str]:
+    """Authorization headers of an HR user named HR_USERNAME."""
+    return make_user("hr", HR_USERNAME)
 
 
 def shared_file(relative: str) -> Path:

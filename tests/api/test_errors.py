@@ -30,7 +30,7 @@ def department_count(engine: Engine) -> int:
 
 
 @pytest.fixture
-def small_app(db_url: str, clean_db: Engine):
+def small_body_app(db_url: str, clean_db: Engine):
     settings = load_settings(
         database={"url": db_url},
         server={"max_body_bytes": SMALL_LIMIT},
@@ -40,8 +40,8 @@ def small_app(db_url: str, clean_db: Engine):
 
 
 @pytest.fixture
-def small_client(small_app) -> Iterator[TestClient]:
-    with TestClient(small_app) as client:
+def small_body_client(small_body_app) -> Iterator[TestClient]:
+    with TestClient(small_body_app) as client:
         yield client
 
 
@@ -115,10 +115,10 @@ def test_body_that_is_not_an_object(client: TestClient, admin_headers: dict[str,
 # --- body size ----------------------------------------------------------------------------------------
 
 
-def test_body_over_the_limit(small_client: TestClient, clean_db: Engine) -> None:
-    headers = admin_token(small_client)
+def test_body_over_the_limit(small_body_client: TestClient, clean_db: Engine) -> None:
+    headers = admin_token(small_body_client)
     body = '{"name": "' + "A" * (SMALL_LIMIT * 2) + '"}'
-    response = small_client.post(
+    response = small_body_client.post(
         "/api/v1/departments", content=body, headers={**headers, "Content-Type": "application/json"}
     )
     error = assert_error(response, 413, "payload_too_large")
@@ -127,17 +127,17 @@ def test_body_over_the_limit(small_client: TestClient, clean_db: Engine) -> None
     assert department_count(clean_db) == 0
 
 
-def test_body_over_the_limit_is_refused_before_authentication(small_client: TestClient) -> None:
-    response = small_client.post("/api/v1/departments", content=b"x" * (SMALL_LIMIT + 1))
+def test_body_over_the_limit_is_refused_before_authentication(small_body_client: TestClient) -> None:
+    response = small_body_client.post("/api/v1/departments", content=b"x" * (SMALL_LIMIT + 1))
     assert_error(response, 413, "payload_too_large")
 
 
-def test_body_at_the_limit_is_accepted(small_client: TestClient, clean_db: Engine) -> None:
-    headers = admin_token(small_client)
+def test_body_at_the_limit_is_accepted(small_body_client: TestClient, clean_db: Engine) -> None:
+    headers = admin_token(small_body_client)
     prefix, suffix = '{"name": "Q", "description": "', '"}'
     body = prefix + "d" * (SMALL_LIMIT - len(prefix) - len(suffix)) + suffix
     assert len(body) == SMALL_LIMIT
-    response = small_client.post(
+    response = small_body_client.post(
         "/api/v1/departments", content=body, headers={**headers, "Content-Type": "application/json"}
     )
     # Not refused for its size: the schema's own length rule answers instead.
@@ -145,8 +145,8 @@ def test_body_at_the_limit_is_accepted(small_client: TestClient, clean_db: Engin
     assert department_count(clean_db) == 0
 
 
-def test_chunked_body_over_the_limit(small_client: TestClient, clean_db: Engine) -> None:
-    headers = admin_token(small_client)
+def test_chunked_body_over_the_limit(small_body_client: TestClient, clean_db: Engine) -> None:
+    headers = admin_token(small_body_client)
 
     def chunks() -> Iterator[bytes]:
         yield b'{"name": "'
@@ -154,7 +154,7 @@ def test_chunked_body_over_the_limit(small_client: TestClient, clean_db: Engine)
             yield b"A" * 512
         yield b'"}'
 
-    response = small_client.post(
+    response = small_body_client.post(
         "/api/v1/departments", content=chunks(), headers={**headers, "Content-Type": "application/json"}
     )
     assert "content-length" not in {k.lower() for k in response.request.headers}
@@ -163,14 +163,14 @@ def test_chunked_body_over_the_limit(small_client: TestClient, clean_db: Engine)
     assert department_count(clean_db) == 0
 
 
-def test_small_chunked_body_passes(small_client: TestClient, clean_db: Engine) -> None:
-    headers = admin_token(small_client)
+def test_small_chunked_body_passes(small_body_client: TestClient, clean_db: Engine) -> None:
+    headers = admin_token(small_body_client)
 
     def chunks() -> Iterator[bytes]:
         yield b'{"name": '
         yield b'"Chunked"}'
 
-    response = small_client.post(
+    response = small_body_client.post(
         "/api/v1/departments", content=chunks(), headers={**headers, "Content-Type": "application/json"}
     )
     assert response.status_code == 201, response.text
@@ -178,9 +178,9 @@ def test_small_chunked_body_passes(small_client: TestClient, clean_db: Engine) -
     assert department_count(clean_db) == 1
 
 
-def test_limit_message_states_the_real_limit(small_client: TestClient) -> None:
+def test_limit_message_states_the_real_limit(small_body_client: TestClient) -> None:
     """A 2048-byte limit must not be announced as a '0.0 MB limit'."""
-    error = assert_error(small_client.post("/api/v1/departments", content=b"x" * 4096), 413, "payload_too_large")
+    error = assert_error(small_body_client.post("/api/v1/departments", content=b"x" * 4096), 413, "payload_too_large")
     assert "0.0 MB" not in error["message"]
 
 

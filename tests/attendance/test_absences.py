@@ -16,10 +16,9 @@ from factoryai.api.app import create_app
 from factoryai.attendance.models import AttendanceRecord, AttendanceStatus
 from factoryai.cli import app as cli_app
 from factoryai.system.models import SystemLog
-from tests.attendance.test_check_in import (
+from tests.attendance.helpers import (
     SITE,
     all_rows,
-    count_rows,
     ingest_key_headers,
     ist,
     new_employee,
@@ -28,6 +27,7 @@ from tests.attendance.test_check_in import (
     record_for,
 )
 from tests.conftest import assert_error
+from tests.db_helpers import count_rows
 
 URL = "/api/v1/attendance/mark-absent"
 MONDAY = date(2026, 10, 5)

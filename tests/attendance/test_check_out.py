@@ -9,10 +9,9 @@ import pytest
 
 from factoryai.attendance.models import AttendanceRecord, AttendanceStatus
 from factoryai.identity.models import AccessLog
-from tests.attendance.test_check_in import (
+from tests.attendance.helpers import (
     CHECK_OUT,
     all_rows,
-    count_rows,
     ingest_key_headers,
     instant,
     ist,
@@ -22,19 +21,9 @@ from tests.attendance.test_check_in import (
     punch,
     punched,
     record_for,
-    stored,
 )
 from tests.conftest import assert_error
-
-
-@pytest.fixture
-def day_shift(client, admin_headers) -> int:
-    return new_shift(client, admin_headers, "Day", "08:00", "17:00", grace_period_minutes=5)
-
-
-@pytest.fixture
-def night_shift(client, admin_headers) -> int:
-    return new_shift(client, admin_headers, "Night", "22:00", "06:00", grace_period_minutes=5)
+from tests.db_helpers import count_rows, stored
 
 
 def checked_in(client, headers, shift: int, at: str) -> tuple[int, int]:

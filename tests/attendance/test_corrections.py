@@ -9,31 +9,19 @@ from typing import Any
 import pytest
 
 from factoryai.attendance.models import AttendanceCorrection, AttendanceRecord
-from tests.attendance.test_check_in import (
+from tests.attendance.helpers import (
     CHECK_OUT,
-    count_rows,
     ingest_key_headers,
     instant,
     ist,
     new_employee,
     new_shift,
     punched,
-    stored,
 )
-from tests.conftest import assert_error
+from tests.conftest import HR_USERNAME, assert_error
+from tests.db_helpers import count_rows, stored
 
 URL = "/api/v1/attendance"
-HR_NAME = "hr-anna"
-
-
-@pytest.fixture
-def hr(make_user) -> dict[str, str]:
-    return make_user("hr", HR_NAME)
-
-
-@pytest.fixture
-def day_shift(client, admin_headers) -> int:
-    return new_shift(client, admin_headers, "Day", "08:00", "17:00", grace_period_minutes=5)
 
 
 @pytest.fixture
@@ -94,7 +82,7 @@ def test_a_corrected_check_in_re_derives_status_and_grace_and_keeps_the_history(
     assert past["current"] == client.get(f"{URL}/{late_record}", headers=hr).json()
     assert past["current"]["status"] == "PRESENT"
     [entry] = past["corrections"]
-    assert entry["changed_by_username"] == HR_NAME
+    assert entry["changed_by_username"] == HR_USERNAME
     assert entry["reason"] == "Gate camera was offline"
     assert datetime.fromisoformat(entry["changed_at"]).tzinfo is not None
     assert {field: times(change) for field, change in entry["changes"].items()} == {
@@ -281,7 +269,7 @@ def test_history_keeps_the_first_values_and_every_change_in_order(client, make_u
     assert instant(past["original"]["check_out_time"]) == instant(ist(2026, 10, 5, 17, 5))
     assert past["original"]["is_early_exit"] is False
     assert [(c["changed_by_username"], c["reason"]) for c in past["corrections"]] == [
-        (HR_NAME, "Gate camera was offline"),
+        (HR_USERNAME, "Gate camera was offline"),
         ("admin-omar", "Left early, confirmed"),
     ]
     assert set(past["corrections"][0]["changes"]) == {"check_in_time", "status", "grace_period_applied"}

@@ -43,6 +43,14 @@ def aws_settings(settings: Settings, rekognition: tuple[FakeRekognition, str]) -
 
 
 @pytest.fixture
+def small_image_client(settings: Settings, clean_db: Engine) -> Iterator[TestClient]:
+    """The app with identity.max_image_mb of 5 KB: each LFW photo (7-11 KB) is too large."""
+    small = settings.model_copy(update={"identity": settings.identity.model_copy(update={"max_image_mb": 0.005})})
+    with TestClient(create_app(small, engine=clean_db)) as client:
+        yield client
+
+
+@pytest.fixture
 def aws_client(aws_settings: Settings, clean_db: Engine) -> Iterator[TestClient]:
     with TestClient(create_app(aws_settings, engine=clean_db)) as client:
         yield client

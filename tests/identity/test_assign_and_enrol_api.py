@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from factoryai.identity.models import FaceEnrollment
-from tests.attendance.test_check_in import ingest_key_headers, instant, new_camera, new_employee, new_shift
+from tests.attendance.helpers import ingest_key_headers, instant, new_camera, new_employee, new_shift
 from tests.conftest import assert_error
 from tests.db_helpers import count_rows
 

@@ -4,23 +4,20 @@ the reasons a photo is refused, size and role limits, and erasure (of the faces 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factoryai.api.app import create_app
 from factoryai.core.config import Settings
 from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity.models import FaceEnrollment, UnknownAttendance
 from factoryai.organization.models import Employee
-from tests.attendance.test_check_in import ingest_key_headers, new_employee, new_shift, punched
+from tests.attendance.helpers import ingest_key_headers, new_employee, new_shift, punched
 from tests.conftest import assert_error
 from tests.db_helpers import count_rows, stored
 
@@ -35,11 +32,6 @@ def faces_url(employee_id: int) -> str:
 
 def enrol(client: Any, headers: dict[str, str], employee_id: int, files: list[tuple[str, Any]]) -> Any:
     return client.post(faces_url(employee_id), files=files, headers=headers)
-
-
-@pytest.fixture
-def hr(make_user) -> dict[str, str]:
-    return make_user("hr")
 
 
 @pytest.fixture
@@ -163,21 +155,13 @@ def test_an_empty_file_is_422(client, hr, session: Session, employee: int) -> No
     assert count_rows(session, FaceEnrollment) == 0
 
 
-@pytest.fixture
-def small_client(settings: Settings, clean_db: Engine) -> Iterator[TestClient]:
-    """The app with identity.max_image_mb of 5 KB: each LFW photo (7-11 KB) is too large."""
-    small = settings.model_copy(update={"identity": settings.identity.model_copy(update={"max_image_mb": 0.005})})
-    with TestClient(create_app(small, engine=clean_db)) as client:
-        yield client
-
-
-def test_a_photo_over_max_image_mb_is_413(small_client, make_user, session: Session, photos: list[bytes]) -> None:
+def test_a_photo_over_max_image_mb_is_413(small_image_client, make_user, session: Session, photos: list[bytes]) -> None:
     hr = make_user("hr")
-    employee = new_employee(small_client, hr, None, "Kofi Annan")
+    employee = new_employee(small_image_client, hr, None, "Kofi Annan")
     files = [jpeg_file("small.jpg", blank_jpeg()), jpeg_file("big.jpg", photos[0])]
     assert len(blank_jpeg()) < 5 * 1024 < len(photos[0])
 
-    error = assert_error(enrol(small_client, hr, employee, files), 413, "payload_too_large")
+    error = assert_error(enrol(small_image_client, hr, employee, files), 413, "payload_too_large")
 
     assert error["details"] == {"field": "images", "file": "big.jpg"}
     assert "big.jpg" in error["message"]

@@ -29,7 +29,7 @@ from factoryai.identity.runtime import FaceRuntime
 from factoryai.scheduler.models import JobRun
 from factoryai.scheduler.registry import build_jobs, job_named
 from factoryai.scheduler.runner import run_slot
-from tests.attendance.test_check_in import (
+from tests.attendance.helpers import (
     all_rows,
     ingest_key_headers,
     instant,

@@ -3,19 +3,14 @@ the image formats and sizes it takes, and who may call it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from factoryai.api.app import create_app
-from factoryai.core.config import Settings
 from factoryai.identity.models import AccessLog, UnknownAttendance
-from tests.attendance.test_check_in import ingest_key_headers, new_employee
+from tests.attendance.helpers import ingest_key_headers, new_employee
 from tests.conftest import assert_error
 from tests.db_helpers import count_rows
 
@@ -191,17 +186,10 @@ def test_the_field_is_required(client, security) -> None:
     assert_error(client.post(IDENTIFY, headers=security), 422)
 
 
-@pytest.fixture
-def small_client(settings: Settings, clean_db: Engine) -> Iterator[TestClient]:
-    small = settings.model_copy(update={"identity": settings.identity.model_copy(update={"max_image_mb": 0.005})})
-    with TestClient(create_app(small, engine=clean_db)) as client:
-        yield client
-
-
-def test_an_image_over_max_image_mb_is_413(small_client, make_user) -> None:
+def test_an_image_over_max_image_mb_is_413(small_image_client, make_user) -> None:
     photo = lfw(PERSON_A, 4)
     assert len(photo) > 5 * 1024
-    error = assert_error(identify(small_client, make_user("hr"), photo, name="big.jpg"), 413, "payload_too_large")
+    error = assert_error(identify(small_image_client, make_user("hr"), photo, name="big.jpg"), 413, "payload_too_large")
     assert error["details"] == {"field": "image", "file": "big.jpg"}
 
 

@@ -62,11 +62,6 @@ def store(settings: Settings) -> SnapshotStore:
     return SnapshotStore(settings.identity.snapshot_dir)
 
 
-@pytest.fixture
-def hr(make_user) -> dict[str, str]:
-    return make_user("hr")
-
-
 def user_id(client: Any, headers: dict[str, str]) -> int:
     return client.get("/api/v1/auth/me", headers=headers).json()["id"]
 
