@@ -55,6 +55,8 @@ def new_employee(
     client: Any, headers: dict[str, str], shift_id: int | None, name: str = "Ann Lee", **extra: Any
 ) -> int:
     extra.setdefault("email", f"employee{next(_emails)}@example.com")
+    # On the books since before every date these tests punch or mark (the default start is the real today).
+    extra.setdefault("joined_on", "2026-01-01")
     return post_created(client, "/api/v1/employees", headers, name=name, shift_id=shift_id, **extra)["id"]
 
 

@@ -110,8 +110,8 @@ def _absent_yesterday(clean_db: Engine) -> int:
         shift = Shift(shift_name="Day", start_time=clock_time(8), end_time=clock_time(17), grace_period_minutes=5)
         session.add(shift)
         session.flush()
-        employee = Employee(name="Asha", email="asha@example.com", shift_id=shift.id)
-        employee.created_at = datetime.now(UTC) - timedelta(days=30)
+        joined = (datetime.now(UTC) - timedelta(days=30)).date()
+        employee = Employee(name="Asha", email="asha@example.com", shift_id=shift.id, joined_on=joined)
         session.add(employee)
         session.commit()
         return employee.id

@@ -66,6 +66,7 @@ def test_create_normalises_email_to_lower_case_and_returns_the_row(client, admin
         "shift_id",
         "department_id",
         "is_active",
+        "joined_on",
         "created_at",
         "updated_at",
     }

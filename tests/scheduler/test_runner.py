@@ -35,7 +35,10 @@ def _staff(session: Session, n: int = 3) -> list[int]:
     shift = Shift(shift_name="General", start_time=clock_time(8), end_time=clock_time(17), grace_period_minutes=5)
     session.add(shift)
     session.flush()
-    people = [Employee(name=f"Worker {i}", email=f"w{i}@example.com", shift_id=shift.id) for i in range(n)]
+    people = [
+        Employee(name=f"Worker {i}", email=f"w{i}@example.com", shift_id=shift.id, joined_on=date(2026, 1, 1))
+        for i in range(n)
+    ]
     session.add_all(people)
     session.commit()
     return [p.id for p in people]
