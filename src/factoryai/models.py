@@ -5,7 +5,12 @@ from factoryai.attendance.models import AttendanceRecord
 from factoryai.cameras.models import Camera
 from factoryai.core.db import Base
 from factoryai.identity.models import AccessLog, FaceEnrollment, PendingRecognition, UnknownAttendance
-from factoryai.occupancy.models import OccupancyDailyAggregate, OccupancyLog, OccupancyMonthlyAggregate
+from factoryai.occupancy.models import (
+    OccupancyAlert,
+    OccupancyDailyAggregate,
+    OccupancyLog,
+    OccupancyMonthlyAggregate,
+)
 from factoryai.organization.models import Department, Employee, Shift
 from factoryai.scheduler.models import JobRun
 from factoryai.system.models import SystemLog
@@ -22,6 +27,7 @@ __all__ = [
     "FaceEnrollment",
     "JobRun",
     "LoginFailure",
+    "OccupancyAlert",
     "OccupancyDailyAggregate",
     "OccupancyLog",
     "OccupancyMonthlyAggregate",

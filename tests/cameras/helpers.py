@@ -7,7 +7,14 @@ from typing import Any
 URL = "/api/v1/cameras"
 SECRET_URL = "rtsp://cam:s3cret-pw@10.0.0.5:554/stream1"
 MASKED_URL = "rtsp://cam:***@10.0.0.5:554/stream1"
-DEFAULT_SETTINGS = {"analysis_fps": None, "detection_enabled": True, "min_confidence": None, "counting_line": None}
+DEFAULT_SETTINGS = {
+    "analysis_fps": None,
+    "detection_enabled": True,
+    "min_confidence": None,
+    "counting_line": None,
+    "in_side": "left",
+    "capacity": None,
+}
 
 
 def camera_body(camera_id: str = "CAM-MAIN", **extra: Any) -> dict[str, Any]:

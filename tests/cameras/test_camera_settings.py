@@ -18,6 +18,8 @@ def test_settings_round_trip(client, admin_headers, session) -> None:
         "detection_enabled": False,
         "min_confidence": 0.6,
         "counting_line": [[0, 0.5], [1, 0.5]],
+        "in_side": "right",
+        "capacity": 40,
     }
     created = create(client, admin_headers, "CAM-ZONE", role="zone", settings=settings)
     assert created["settings"] == {**settings, "analysis_fps": 5.0}
@@ -68,6 +70,8 @@ def test_patch_invalid_settings_is_422_and_keeps_the_old_ones(client, admin_head
         "detection_enabled": True,
         "min_confidence": None,
         "counting_line": [[0, 0.5], [1, 0.5]],
+        "in_side": "left",
+        "capacity": None,
     }
     create(client, admin_headers, "CAM-ZONE", role="zone", settings=good)
     response = client.patch(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import AfterValidator, Field, StringConstraints, field_serializer, model_validator
@@ -69,6 +69,18 @@ class CameraSettings(InputModel):
     min_confidence: float | None = Field(None, ge=0, le=1, description="Ignore detections scoring below this.")
     counting_line: tuple[tuple[float, float], tuple[float, float]] | None = Field(
         None, description="Zone cameras: the line people cross, as two points in 0..1 image coordinates."
+    )
+    in_side: Literal["left", "right"] = Field(
+        "left",
+        description="Zone cameras: which side of the counting line is inside, seen walking from its first point to "
+        "its second (image coordinates, y down). Crossing into it is an entry, out of it an exit.",
+    )
+    capacity: int | None = Field(
+        None,
+        ge=1,
+        le=100_000,
+        description="Zone cameras: the most people allowed (fire safety); going over it raises one alert per "
+        "excursion.",
     )
 
     @model_validator(mode="after")

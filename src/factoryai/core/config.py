@@ -274,6 +274,51 @@ class SchedulerSettings(Section):
         description="Run scheduled jobs (absences, later aggregations and clean-ups) inside 'factoryai serve'. "
         "Every slot runs once however many processes do this; turn it off where 'factoryai scheduler' runs them.",
     )
+    catch_up_days: int = Field(
+        7,
+        ge=0,
+        le=62,
+        description="After downtime, every missed slot of the last this many days runs once, oldest first.",
+    )
+    lease_seconds: int = Field(
+        300,
+        ge=10,
+        le=86400,
+        description="A running job's claim is its runner's for this long, renewed while it runs; a claim whose "
+        "runner died is taken over once its lease has run out.",
+    )
+    statement_timeout_seconds: int = Field(
+        600,
+        ge=1,
+        le=86400,
+        description="PostgreSQL: a job's SQL statement running longer than this is cancelled, so a hung run cannot "
+        "hold the next one.",
+    )
+
+
+class OccupancySettings(Section):
+    max_batch: int = Field(10_000, ge=1, le=100_000, description="Most samples one POST /occupancy/logs may carry.")
+    future_tolerance_seconds: int = Field(
+        300, ge=0, le=3600, description="Samples stamped further ahead of the server clock are refused."
+    )
+    late_hours: int = Field(
+        3,
+        ge=0,
+        le=48,
+        description="Each hourly roll-up also redoes this many hours before the one it closes, taking in samples "
+        "that arrived late (an edge box back online).",
+    )
+    hourly_minute: int = Field(
+        5, ge=0, le=59, description="Minute of every hour (site time) when the previous clock hour is rolled up."
+    )
+    reset_time: time = Field(
+        time(3, 0),
+        description="Site time of the daily drift reset: every zone camera's count goes back to 0 (spec: 03:00).",
+    )
+    monthly_time: time = Field(
+        time(0, 30),
+        description="Site time on the 1st when the previous month is rolled up (after its last hourly run).",
+    )
 
 
 GateStatus = Literal["AUTHORIZED", "UNKNOWN"]
@@ -375,6 +420,7 @@ class Settings(BaseSettings):
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings, description="Attendance rules.")
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings, description="Scheduled jobs.")
     vehicles: VehicleSettings = Field(default_factory=VehicleSettings, description="Vehicle gate.")
+    occupancy: OccupancySettings = Field(default_factory=OccupancySettings, description="Occupancy counting.")
     video: VideoSettings = Field(default_factory=VideoSettings, description="Video analysis: the object detector.")
     mqtt: MqttSettings = Field(default_factory=MqttSettings, description="MQTT broker for events.")
 
