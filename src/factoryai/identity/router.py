@@ -14,7 +14,7 @@ from factoryai.core.errors import NotFoundError, ServiceUnavailableError, Valida
 from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, errors, read_upload
 from factoryai.identity import service
-from factoryai.identity.deps import FaceEngineDep, FacesDep
+from factoryai.identity.deps import RECOGNITION_ERRORS, FaceEngineDep, FacesDep
 from factoryai.identity.engines.base import FaceEngineError, FaceImageError
 from factoryai.identity.schemas import (
     AccessLogRead,
@@ -56,15 +56,16 @@ def list_access_log(
     tags=IDENTITY,
     response_model=list[FaceEnrollmentRead],
     status_code=201,
-    summary="Enrol 1-5 photos (JPEG/PNG), each with exactly one face at least identity.enroll_min_face_px wide",
-    responses=errors(503),
+    summary="Enrol 1-5 photos (JPEG/PNG), each with exactly one face at least identity.enroll_min_face_px wide and "
+    "at most identity.max_enroll_megapixels",
+    responses=RECOGNITION_ERRORS,
 )
 def enroll_employee_faces(
     employee_id: IdPath,
     images: Annotated[list[UploadFile], File(description="1 to 5 photos of the employee")],
     session: SessionDep,
     settings: SettingsDep,
-    engine: FaceEngineDep,
+    faces: FacesDep,
     user: HrUser,
 ) -> list[FaceEnrollmentRead]:
     if len(images) > service.MAX_ENROLL_IMAGES:
@@ -75,7 +76,7 @@ def enroll_employee_faces(
         )
         for i, f in enumerate(images)
     ]
-    rows = service.enroll_faces(session, engine, employee_id, uploads, user.id)
+    rows = service.enroll_faces(session, faces, employee_id, uploads, user.id)
     return [FaceEnrollmentRead.of(r) for r in rows]
 
 
@@ -123,8 +124,9 @@ def delete_employee(
     "/identity/identify",
     tags=IDENTITY,
     response_model=IdentifyResult,
-    summary="Every face in a JPEG/PNG image (<= identity.max_image_mb), each matched to an employee or unknown",
-    responses=errors(503),
+    summary="Every face in a JPEG/PNG image (<= identity.max_image_mb and identity.max_identify_megapixels), each "
+    "matched to an employee or unknown",
+    responses=RECOGNITION_ERRORS,
 )
 def identify_faces(
     image: Annotated[UploadFile, File()],
