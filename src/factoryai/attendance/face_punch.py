@@ -176,5 +176,5 @@ def assign_unknown(
         if crop is None:
             raise ValidationFailedError(f"unknown face {unknown_id} has no snapshot left to enrol", details={})
         upload = identity.UploadedImage(name=f"unknown-{row.id}.jpg", data=crop)
-        enrolled_id = identity.enroll_faces(session, runtime, employee.id, [upload], user_id)[0].id
+        enrolled_id = identity.enroll_faces(session, runtime, employee.id, [upload], user_id).enrollments[0].id
     return row, punch, enrolled_id

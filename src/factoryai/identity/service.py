@@ -38,6 +38,9 @@ from factoryai.system import service as system
 from factoryai.vision.images import ImageError, check_dimensions, decode_image
 
 MAX_ENROLL_IMAGES = 5
+# With one enrolment photo, other photos of the same person were often not recognised; with three they were
+# (docs/benchmarks.md, enrolment photos): the enrolment answer says how far an employee is from this.
+RECOMMENDED_PHOTOS = (3, 5)
 
 
 def check_size(image: bytes, megapixels: float, purpose: str, setting: str) -> None:
@@ -94,6 +97,27 @@ class UploadedImage:
     data: bytes
 
 
+@dataclass(frozen=True)
+class Enrolled:
+    enrollments: list[FaceEnrollment]  # the photos enrolled now
+    photos_enrolled: int  # all the employee's photos on this engine, these included
+    recommendation: str
+
+
+def enrolment_advice(photos: int) -> str:
+    """What to tell HR about an employee with this many enrolled photos."""
+    low, high = RECOMMENDED_PHOTOS
+    if photos < low:
+        return (
+            f"{photos} photo{'s' if photos != 1 else ''} enrolled; enrol {low - photos} to {high - photos} more "
+            f"({low}-{high} in all), from different days, light and head angles: with a single photo, other photos "
+            "of the same person are often not recognised"
+        )
+    if photos <= high:
+        return f"{photos} photos enrolled, within the recommended {low}-{high}"
+    return f"{photos} photos enrolled, more than the recommended {low}-{high}: further photos change little"
+
+
 def enroll_faces(
     session: Session,
     faces: FaceRuntime,
@@ -102,7 +126,7 @@ def enroll_faces(
     user_id: int | None,
     *,
     wait: bool = False,
-) -> list[FaceEnrollment]:
+) -> Enrolled:
     """Enrol 1-5 photos, all or nothing: one bad photo (too many pixels, no face, two faces, too small) rejects the
     request with its name and reason, and whatever the engine already indexed for the others is removed again.
     Takes one recognition slot (``wait`` for it, or 503 when all are busy)."""
@@ -154,7 +178,8 @@ def enroll_faces(
         for image, e in enrolled
     ]
     session.flush()
-    return rows
+    photos = repository.count_enrollments(session, employee.id, engine.name)
+    return Enrolled(enrollments=rows, photos_enrolled=photos, recommendation=enrolment_advice(photos))
 
 
 def _forget(enrollments: Sequence[Enrollment], engine: FaceEngine, employee_id: int) -> None:

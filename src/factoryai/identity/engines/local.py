@@ -220,10 +220,10 @@ class LocalFaceEngine:
         faces, descriptors = self.describe(image)
         if not faces:
             return []
-        matches = self.index(gallery).search_many(descriptors)
+        verdicts = self.index(gallery).verdicts(descriptors)
         return [
-            FaceResult(box=face.box, match=match, detection_confidence=face.confidence)
-            for face, match in zip(faces, matches, strict=True)
+            FaceResult(box=face.box, match=match, detection_confidence=face.confidence, nearest=nearest)
+            for face, (match, nearest) in zip(faces, verdicts, strict=True)
         ]
 
     def remove(self, employee_id: int, external_face_ids: list[str]) -> None:
