@@ -296,7 +296,7 @@ def enroll(
         _sessions(settings) as (factory, resources),
         typer.progressbar(length=total, label="Enrolling", file=sys.stderr) as bar,
     ):
-        report = enroll_folder(factory, resources.faces.engine, directory, bar.update)
+        report = enroll_folder(factory, resources.faces, directory, bar.update)
     typer.echo(
         f"enrolled {report.enrolled} photos of {report.employees} employees; "
         f"{report.skipped} already enrolled; {len(report.failures)} failed"

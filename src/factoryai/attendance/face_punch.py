@@ -123,8 +123,10 @@ def retry_pending(session: Session, settings: Settings, runtime: FaceRuntime, st
             failed += 1
             continue
         try:
-            # The job is the probe: it always asks the engine, and its success ends a pause for the cameras.
-            faces = identity.identify(session, runtime, image, pause_seconds=settings.identity.engine_pause_seconds)
+            # The job is the probe: it always asks the engine, and its success ends a pause for the cameras. Nobody
+            # waits on its answer, so it waits for a recognition slot instead of being refused.
+            pause = settings.identity.engine_pause_seconds
+            faces = identity.identify(session, runtime, image, pause_seconds=pause, wait=True)
         except FaceImageError as exc:
             pending.status, pending.last_error = "failed", str(exc)[:500]
             failed += 1
@@ -174,5 +176,5 @@ def assign_unknown(
         if crop is None:
             raise ValidationFailedError(f"unknown face {unknown_id} has no snapshot left to enrol", details={})
         upload = identity.UploadedImage(name=f"unknown-{row.id}.jpg", data=crop)
-        enrolled_id = identity.enroll_faces(session, runtime.engine, employee.id, [upload], user_id)[0].id
+        enrolled_id = identity.enroll_faces(session, runtime, employee.id, [upload], user_id).enrollments[0].id
     return row, punch, enrolled_id

@@ -31,7 +31,7 @@ from factoryai.core.errors import ValidationFailedError
 from factoryai.core.exports import ExportFormat, export_response
 from factoryai.core.schemas import BoxRead, IdFilter, IdPath, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, errors, read_upload
-from factoryai.identity.deps import FacesDep
+from factoryai.identity.deps import RECOGNITION_ERRORS, FacesDep
 from factoryai.identity.schemas import UnknownFaceRead
 
 router = APIRouter(prefix=API_V1, tags=["attendance"])
@@ -59,6 +59,7 @@ def check_in(data: PunchRequest, session: SessionDep, settings: SettingsDep, _ca
     responses={
         202: {"model": FacePunchResult, "description": "Face engine unavailable: kept and retried by a job"},
         **errors(409),
+        **RECOGNITION_ERRORS,
     },
 )
 def check_in_by_face(
@@ -207,7 +208,7 @@ def get_attendance_history(attendance_id: IdPath, session: SessionDep, _reader: 
     "/identity/unknown-faces/{unknown_id}/assign",
     response_model=UnknownFaceAssigned,
     summary="Say who an unknown face was: records their punch as of when it was seen, and may enrol the face",
-    responses=errors(409, 503, e409="Already assigned or dismissed, or the punch conflicts"),
+    responses={**errors(409, e409="Already assigned or dismissed, or the punch conflicts"), **RECOGNITION_ERRORS},
 )
 def assign_unknown_face(
     unknown_id: IdPath,

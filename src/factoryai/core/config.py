@@ -193,6 +193,37 @@ class IdentitySettings(Section):
         5, ge=1, le=59, description="How often punches that waited for the face engine are re-processed."
     )
     max_image_mb: float = Field(5, gt=0, le=50, description="Largest face image accepted by the API (413 above).")
+    max_identify_megapixels: float = Field(
+        12,
+        gt=0,
+        le=40,
+        description="Largest image identification takes (identify, face check-in), in megapixels, checked from the "
+        "header before decoding (422 above). Camera frames are 1-8 MP; a few compressed bytes can claim 40 MP, which "
+        "costs seconds and hundreds of MB to decode and search.",
+    )
+    max_enroll_megapixels: float = Field(
+        40,
+        gt=0,
+        le=40,
+        description="Largest enrolment photo, in megapixels (422 above): higher than for identification because "
+        "phone and camera photos are large and enrolment is rare and only done by HR.",
+    )
+    max_detect_megapixels: float = Field(
+        4,
+        ge=0.5,
+        le=40,
+        description="Local engine: larger images are reduced to about this many megapixels before face detection "
+        "(descriptors still use every pixel), so a 40 MP photo costs about what a 4 MP one does. The smallest face "
+        "found then grows with the image: min_face_px x sqrt(megapixels / this), e.g. 1.4x min_face_px in a 4K frame.",
+    )
+    max_concurrent_recognitions: int = Field(
+        2,
+        ge=1,
+        le=64,
+        description="Face recognitions (identify, face check-in, enrolment) run at once per process; further requests "
+        "get 503 with Retry-After instead of queueing. Each local recognition keeps a CPU core busy: about the "
+        "number of cores; with the aws engine the work is remote and this can be higher.",
+    )
     enroll_min_face_px: int = Field(
         80, ge=20, le=1000, description="Enrolment photos must hold exactly one face at least this wide (pixels)."
     )
@@ -201,7 +232,8 @@ class IdentitySettings(Section):
         ge=20,
         le=1000,
         description="Smallest face identify() must find (pixels wide). The local engine scales each frame so this "
-        "size reaches its detector's minimum: smaller values find distant faces but cost time (quadratically).",
+        "size reaches its detector's minimum: smaller values find distant faces but cost time (quadratically), up to "
+        "max_detect_megapixels, which bounds the work.",
     )
     match_threshold: float = Field(
         0.47,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from factoryai.core.db import unit_of_work
 from factoryai.core.errors import AppError
 from factoryai.identity import service
-from factoryai.identity.engines.base import FaceEngine
+from factoryai.identity.runtime import FaceRuntime
 from factoryai.organization import service as organization
 
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png"})
@@ -38,7 +38,7 @@ def photo_folders(root: Path) -> Iterator[tuple[str, list[Path]]]:
 
 def enroll_folder(
     factory: sessionmaker[Session],
-    engine: FaceEngine,
+    faces: FaceRuntime,
     root: Path,
     progress: Callable[[int], None] = lambda _n: None,
 ) -> BulkReport:
@@ -55,7 +55,7 @@ def enroll_folder(
                 continue
             done = 0
             # Re-running an import must not enrol the same photo twice (it would weigh double in the mean).
-            already = {f.source_name for f in service.list_faces(session, employee.id) if f.engine == engine.name}
+            already = {f.source_name for f in service.list_faces(session, employee.id) if f.engine == faces.engine.name}
             for photo in photos:
                 if photo.name in already:
                     report.skipped += 1
@@ -63,7 +63,7 @@ def enroll_folder(
                     continue
                 try:
                     upload = service.UploadedImage(name=photo.name, data=photo.read_bytes())
-                    service.enroll_faces(session, engine, employee.id, [upload], None)
+                    service.enroll_faces(session, faces, employee.id, [upload], None, wait=True)
                     done += 1
                 except (AppError, OSError) as exc:
                     report.failures.append((str(photo.relative_to(root)), _reason(exc)))

@@ -12,6 +12,10 @@ A query matches its nearest employee only when both hold:
 
 Similarity (0-100, for people and logs) is ``100 * (1 - distance)`` clipped to 0..100: monotonic, 100 for an
 identical descriptor, 0 at distance 1 or more (dlib's descriptors of different people are mostly 0.6-1.0 apart).
+
+A face that matches nobody still has a nearest employee: `verdicts` reports it as a NearMiss (its similarity, and
+whether it was too far or too close to a second employee) for HR to weigh when assigning the face. It is computed
+from the same ranking after the rule has decided, so it never turns an unknown face into a match.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from factoryai.identity.engines.base import Gallery, Match
+from factoryai.identity.engines.base import Gallery, Match, NearMiss
 
 DESCRIPTOR_SIZE = 128
 
@@ -88,14 +92,26 @@ class FaceIndex:
         second = exact[:, 1] if n > 1 else np.full(m, np.inf)
         return Ranking(self.employee_ids[top[:, 0]], exact[:, 0], second)
 
-    def search_many(self, queries: np.ndarray) -> list[Match | None]:
+    def verdicts(self, queries: np.ndarray) -> list[tuple[Match | None, NearMiss | None]]:
+        """Per query row: its Match, or None and the NearMiss of an unknown face (None too if nobody is enrolled)."""
         ranking = self.rank(queries)
         accepted = ranking.accepted(self.threshold, self.margin)
+        close_enough = ranking.distances <= self.threshold
         scores = similarity(ranking.distances)
-        return [
-            Match(employee_id=int(ranking.employee_ids[i]), similarity=round(float(scores[i]), 2)) if ok else None
-            for i, ok in enumerate(accepted)
-        ]
+        out: list[tuple[Match | None, NearMiss | None]] = []
+        for i, ok in enumerate(accepted):
+            employee_id, score = int(ranking.employee_ids[i]), round(float(scores[i]), 2)
+            if ok:
+                out.append((Match(employee_id=employee_id, similarity=score), None))
+            elif employee_id < 0:  # empty gallery
+                out.append((None, None))
+            else:
+                reason = "ambiguous" if close_enough[i] else "below_threshold"
+                out.append((None, NearMiss(employee_id=employee_id, similarity=score, reason=reason)))
+        return out
+
+    def search_many(self, queries: np.ndarray) -> list[Match | None]:
+        return [match for match, _ in self.verdicts(queries)]
 
     def search(self, query: np.ndarray) -> Match | None:
         """The matched employee of one (128,) descriptor, or None for an unknown face."""

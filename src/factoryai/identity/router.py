@@ -14,10 +14,11 @@ from factoryai.core.errors import NotFoundError, ServiceUnavailableError, Valida
 from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, errors, read_upload
 from factoryai.identity import service
-from factoryai.identity.deps import FaceEngineDep, FacesDep
+from factoryai.identity.deps import RECOGNITION_ERRORS, FaceEngineDep, FacesDep
 from factoryai.identity.engines.base import FaceEngineError, FaceImageError
 from factoryai.identity.schemas import (
     AccessLogRead,
+    FaceEnrolledRead,
     FaceEnrollmentRead,
     FaceErasure,
     IdentifiedFace,
@@ -30,6 +31,13 @@ router = APIRouter(prefix=API_V1)
 IDENTITY = ["identity"]
 AccessReader = Annotated[User, Depends(require_role(Role.HR, Role.SECURITY))]
 IdentifyCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST, Role.HR, Role.SECURITY))]
+ENROL_DESCRIPTION = """Enrol **3 to 5 photos** of each employee, taken on different days, in different light and with
+the head slightly turned: with a single photo, other photos of the same person are often not recognised; with three
+they usually are. Each photo must hold exactly one face at least `identity.enroll_min_face_px` wide and at most
+`identity.max_enroll_megapixels`. One bad photo refuses the whole request (422, naming each photo and why).
+
+The answer lists the photos enrolled now; each carries `photos_enrolled` (the employee's total, these included) and
+a `recommendation` saying how many more to enrol."""
 
 
 @router.get(
@@ -54,19 +62,20 @@ def list_access_log(
 @router.post(
     "/employees/{employee_id}/faces",
     tags=IDENTITY,
-    response_model=list[FaceEnrollmentRead],
+    response_model=list[FaceEnrolledRead],
     status_code=201,
-    summary="Enrol 1-5 photos (JPEG/PNG), each with exactly one face at least identity.enroll_min_face_px wide",
-    responses=errors(503),
+    summary="Enrol 1-5 photos (JPEG/PNG) of one employee; 3-5 in all are recommended",
+    description=ENROL_DESCRIPTION,
+    responses=RECOGNITION_ERRORS,
 )
 def enroll_employee_faces(
     employee_id: IdPath,
-    images: Annotated[list[UploadFile], File(description="1 to 5 photos of the employee")],
+    images: Annotated[list[UploadFile], File(description="1 to 5 photos of the employee (3-5 in all recommended)")],
     session: SessionDep,
     settings: SettingsDep,
-    engine: FaceEngineDep,
+    faces: FacesDep,
     user: HrUser,
-) -> list[FaceEnrollmentRead]:
+) -> list[FaceEnrolledRead]:
     if len(images) > service.MAX_ENROLL_IMAGES:
         raise ValidationFailedError(f"send 1 to {service.MAX_ENROLL_IMAGES} images", details={"field": "images"})
     uploads = [
@@ -75,8 +84,9 @@ def enroll_employee_faces(
         )
         for i, f in enumerate(images)
     ]
-    rows = service.enroll_faces(session, engine, employee_id, uploads, user.id)
-    return [FaceEnrollmentRead.of(r) for r in rows]
+    done = service.enroll_faces(session, faces, employee_id, uploads, user.id)
+    extra = {"photos_enrolled": done.photos_enrolled, "recommendation": done.recommendation}
+    return [FaceEnrolledRead.of(row, **extra) for row in done.enrollments]
 
 
 @router.get(
@@ -123,15 +133,16 @@ def delete_employee(
     "/identity/identify",
     tags=IDENTITY,
     response_model=IdentifyResult,
-    summary="Every face in a JPEG/PNG image (<= identity.max_image_mb), each matched to an employee or unknown",
-    responses=errors(503),
+    summary="Every face in a JPEG/PNG image (<= identity.max_image_mb and identity.max_identify_megapixels), each "
+    "matched to an employee or unknown; for HR, an unknown face names its nearest employee",
+    responses=RECOGNITION_ERRORS,
 )
 def identify_faces(
     image: Annotated[UploadFile, File()],
     session: SessionDep,
     settings: SettingsDep,
     faces: FacesDep,
-    _caller: IdentifyCaller,
+    caller: IdentifyCaller,
 ) -> IdentifyResult:
     data = read_upload(image, settings.identity.max_image_mb, "image")
     try:
@@ -141,7 +152,9 @@ def identify_faces(
         raise ValidationFailedError(str(exc), details={"field": "image"}) from exc
     except FaceEngineError as exc:
         raise ServiceUnavailableError(f"face engine unavailable: {exc}") from exc
-    return IdentifyResult(engine=faces.engine.name, faces=[IdentifiedFace.of(f) for f in found])
+    # Who an unknown face resembles is a hint for assigning it, which is HR's job: devices and security don't get it.
+    hr = caller.user is not None and caller.user.role in (Role.HR, Role.ADMIN)
+    return IdentifyResult(engine=faces.engine.name, faces=[IdentifiedFace.of(f, with_nearest=hr) for f in found])
 
 
 @router.get(

@@ -1,16 +1,20 @@
 """What face identification keeps between calls, owned by whoever made it (an app, the CLI, a camera worker).
 
-The engine (dlib models or an AWS client), the gallery built from the enrolled photos, and the pause after an engine
-failure used to be process globals; now each owner creates a FaceRuntime, passes it in and closes it, so two apps in
-one process (tests, a worker beside an API) never see each other's gallery or pause.
+The engine (dlib models or an AWS client), the gallery built from the enrolled photos, the pause after an engine
+failure and the bound on concurrent recognitions used to be process globals or missing; now each owner creates a
+FaceRuntime, passes it in and closes it, so two apps in one process (tests, a worker beside an API) never see each
+other's gallery, pause or recognition slots.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from factoryai.core.config import Settings
+from factoryai.core.errors import ServiceUnavailableError
 from factoryai.identity.engines.base import FaceEngine, Gallery
 from factoryai.identity.engines.factory import build_engine
 
@@ -54,9 +58,38 @@ class EnginePause:
             self._until = 0.0
 
 
+# What a refused caller is told to wait: about one recognition of a camera frame, after which a slot is likely free.
+RETRY_AFTER_SECONDS = 1
+
+
+class RecognitionSlots:
+    """At most ``limit`` recognitions at once. Requests that find every slot taken are refused at once (503 with
+    Retry-After) rather than queued: on a small machine a queue only makes every caller late (four 40 MP images in
+    parallel once waited 12.8 s), while a camera that is told to retry sends its newest frame instead."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._slots = threading.BoundedSemaphore(limit)
+
+    @contextmanager
+    def hold(self, *, wait: bool = False) -> Iterator[None]:
+        """One slot for the duration; ``wait`` for callers with no one waiting on them (the pending-retry job)."""
+        if not self._slots.acquire(blocking=wait):
+            raise ServiceUnavailableError(
+                f"the server is already running {self.limit} face recognitions, its limit "
+                f"(identity.max_concurrent_recognitions); retry in {RETRY_AFTER_SECONDS} s",
+                details={"limit": self.limit, "retry_after_seconds": RETRY_AFTER_SECONDS},
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
 class FaceRuntime:
     """The configured face engine, built on first use (the other engine's dependencies are never loaded), with its
-    gallery cache and pause."""
+    gallery cache, pause and recognition slots."""
 
     def __init__(self, settings: Settings, engine: FaceEngine | None = None) -> None:
         self.settings = settings
@@ -64,6 +97,7 @@ class FaceRuntime:
         self._lock = threading.Lock()
         self.galleries = GalleryCache()
         self.pause = EnginePause()
+        self.recognitions = RecognitionSlots(settings.identity.max_concurrent_recognitions)
 
     @property
     def engine(self) -> FaceEngine:

@@ -35,9 +35,20 @@ from factoryai.identity.runtime import FaceRuntime
 from factoryai.organization import service as organization
 from factoryai.organization.models import Employee
 from factoryai.system import service as system
-from factoryai.vision.images import decode_image
+from factoryai.vision.images import ImageError, check_dimensions, decode_image
 
 MAX_ENROLL_IMAGES = 5
+# With one enrolment photo, other photos of the same person were often not recognised; with three they were
+# (docs/benchmarks.md, enrolment photos): the enrolment answer says how far an employee is from this.
+RECOMMENDED_PHOTOS = (3, 5)
+
+
+def check_size(image: bytes, megapixels: float, purpose: str, setting: str) -> None:
+    """Refuse, from the header alone, an image above the pixel limit of this use (a FaceImageError: 422)."""
+    try:
+        check_dimensions(image, round(megapixels * 1_000_000), purpose=f" for {purpose} (identity.{setting})")
+    except ImageError as exc:
+        raise FaceImageError(str(exc)) from exc
 
 
 def record_access(
@@ -86,25 +97,63 @@ class UploadedImage:
     data: bytes
 
 
+@dataclass(frozen=True)
+class Enrolled:
+    enrollments: list[FaceEnrollment]  # the photos enrolled now
+    photos_enrolled: int  # all the employee's photos on this engine, these included
+    recommendation: str
+
+
+def enrolment_advice(photos: int) -> str:
+    """What to tell HR about an employee with this many enrolled photos."""
+    low, high = RECOMMENDED_PHOTOS
+    if photos < low:
+        return (
+            f"{photos} photo{'s' if photos != 1 else ''} enrolled; enrol {low - photos} to {high - photos} more "
+            f"({low}-{high} in all), from different days, light and head angles: with a single photo, other photos "
+            "of the same person are often not recognised"
+        )
+    if photos <= high:
+        return f"{photos} photos enrolled, within the recommended {low}-{high}"
+    return f"{photos} photos enrolled, more than the recommended {low}-{high}: further photos change little"
+
+
 def enroll_faces(
-    session: Session, engine: FaceEngine, employee_id: int, images: Sequence[UploadedImage], user_id: int | None
-) -> list[FaceEnrollment]:
-    """Enrol 1-5 photos, all or nothing: one bad photo (no face, two faces, too small) rejects the request with
-    its name and reason, and whatever the engine already indexed for the others is removed again."""
+    session: Session,
+    faces: FaceRuntime,
+    employee_id: int,
+    images: Sequence[UploadedImage],
+    user_id: int | None,
+    *,
+    wait: bool = False,
+) -> Enrolled:
+    """Enrol 1-5 photos, all or nothing: one bad photo (too many pixels, no face, two faces, too small) rejects the
+    request with its name and reason, and whatever the engine already indexed for the others is removed again.
+    Takes one recognition slot (``wait`` for it, or 503 when all are busy)."""
     employee = organization.get_employee(session, employee_id)
     if not 1 <= len(images) <= MAX_ENROLL_IMAGES:
         raise ValidationFailedError(
             f"send 1 to {MAX_ENROLL_IMAGES} images", details={"field": "images", "count": len(images)}
         )
-    enrolled, problems = [], []
+    limit = faces.settings.identity.max_enroll_megapixels
+    problems = []
     for image in images:
         try:
-            enrolled.append((image, engine.enroll(employee.id, image.data)))
+            check_size(image.data, limit, "enrolment", "max_enroll_megapixels")
         except FaceImageError as exc:
             problems.append({"image": image.name, "reason": str(exc)})
-        except FaceEngineError as exc:
-            _forget([e for _, e in enrolled], engine, employee.id)
-            raise ServiceUnavailableError(f"face engine unavailable: {exc}") from exc
+    engine = faces.engine
+    enrolled: list[tuple[UploadedImage, Enrollment]] = []
+    if not problems:  # an oversized photo fails the request anyway: no engine work for the others
+        with faces.recognitions.hold(wait=wait):
+            for image in images:
+                try:
+                    enrolled.append((image, engine.enroll(employee.id, image.data)))
+                except FaceImageError as exc:
+                    problems.append({"image": image.name, "reason": str(exc)})
+                except FaceEngineError as exc:
+                    _forget([e for _, e in enrolled], engine, employee.id)
+                    raise ServiceUnavailableError(f"face engine unavailable: {exc}") from exc
     if problems:
         _forget([e for _, e in enrolled], engine, employee.id)
         names = ", ".join(f"{p['image']}: {p['reason']}" for p in problems)
@@ -129,7 +178,8 @@ def enroll_faces(
         for image, e in enrolled
     ]
     session.flush()
-    return rows
+    photos = repository.count_enrollments(session, employee.id, engine.name)
+    return Enrolled(enrollments=rows, photos_enrolled=photos, recommendation=enrolment_advice(photos))
 
 
 def _forget(enrollments: Sequence[Enrollment], engine: FaceEngine, employee_id: int) -> None:
@@ -209,17 +259,27 @@ def gallery(session: Session, faces: FaceRuntime) -> Gallery:
 
 
 def identify(
-    session: Session, faces: FaceRuntime, image: bytes, *, pause_seconds: float = 0, skip_when_paused: bool = False
+    session: Session,
+    faces: FaceRuntime,
+    image: bytes,
+    *,
+    pause_seconds: float = 0,
+    skip_when_paused: bool = False,
+    wait: bool = False,
 ) -> list[FaceResult]:
     """Every face in the image, each matched to an active employee or unknown.
 
-    With `pause_seconds`, a failure pauses the engine for callers passing `skip_when_paused` (they get
-    FaceEngineError at once while it lasts); any success ends the pause."""
+    An image over identity.max_identify_megapixels is a FaceImageError, from its header. With `pause_seconds`, a
+    failure pauses the engine for callers passing `skip_when_paused` (they get FaceEngineError at once while it
+    lasts); any success ends the pause. The engine runs in one of the runtime's recognition slots: ``wait`` for it,
+    or 503 (ServiceUnavailableError with Retry-After) when all are busy."""
+    check_size(image, faces.settings.identity.max_identify_megapixels, "identification", "max_identify_megapixels")
     engine = faces.engine
     if skip_when_paused and (left := faces.pause.left()) > 0:
         raise FaceEngineError(f"engine paused for {left:.0f} s more after failing; kept for the retry job")
     try:
-        results = engine.identify(image, gallery(session, faces) if engine.name == "local" else Gallery())
+        with faces.recognitions.hold(wait=wait):
+            results = engine.identify(image, gallery(session, faces) if engine.name == "local" else Gallery())
     except FaceEngineError:
         if pause_seconds > 0:
             faces.pause.pause(pause_seconds)

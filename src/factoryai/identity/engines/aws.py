@@ -5,7 +5,9 @@ How it differs from the local engine:
   (the other faces in a frame are neither reported nor matched). Use `detect` to see every face.
 - Similarity: Rekognition's `Similarity` is already a 0-100 percentage and is passed through unchanged as
   Match.similarity. Matches below `aws_face_match_threshold` (FaceMatchThreshold, default 99) are filtered out by
-  Rekognition itself, so a face without a match comes back with `match=None`.
+  Rekognition itself, so a face without a match comes back with `match=None`, and with no `nearest` employee:
+  Rekognition returns no candidate below FaceMatchThreshold, so it never says whom an unknown face came closest to
+  (the local engine does, as a hint for HR).
 - "No face in the image" is Rekognition's InvalidParameterException for SearchFacesByImage: identify returns [].
 - Boxes come back as ratios of the image; we convert them to pixels of the image as it is displayed (JPEG EXIF
   orientation applied, which is also what Rekognition and OpenCV do), clipped to the image.

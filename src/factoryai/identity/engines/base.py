@@ -8,7 +8,7 @@ on their own and lets the service own the unit of work.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -39,12 +39,24 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
+class NearMiss:
+    """The employee an unknown face came nearest to, and why that was no match: a hint for HR assigning the face,
+    never evidence (the match rule is unchanged; see identity/matching.py)."""
+
+    employee_id: int
+    similarity: float  # 0-100, on the same scale as Match.similarity
+    reason: Literal["below_threshold", "ambiguous"]  # ambiguous: a second employee was nearly as near
+
+
+@dataclass(frozen=True, slots=True)
 class FaceResult:
-    """One face found by identify(): its box and a match, or None for an unknown face."""
+    """One face found by identify(): its box and a match, or None for an unknown face (with its nearest employee
+    where the engine can tell)."""
 
     box: Box
     match: Match | None
     detection_confidence: float | None = None
+    nearest: NearMiss | None = None
 
 
 @dataclass(frozen=True, slots=True)
