@@ -17,13 +17,14 @@ from factoryai.core.config import Settings
 from factoryai.core.events import Publishers, Topic, build_publishers
 from factoryai.core.jobs import Job
 from factoryai.identity.runtime import FaceRuntime
+from factoryai.occupancy import events as occupancy_events
 from factoryai.scheduler.registry import build_jobs
 from factoryai.vehicles import events as vehicle_events
 from factoryai.vehicles.recognition import PlateRecognition
 from factoryai.vision.detector import DEFAULT_MODEL, Detector
 
 # Every domain's event topics (its `events.py`); build_publishers routes them.
-TOPICS: tuple[Topic, ...] = (*attendance_events.TOPICS, *vehicle_events.TOPICS)
+TOPICS: tuple[Topic, ...] = (*attendance_events.TOPICS, *occupancy_events.TOPICS, *vehicle_events.TOPICS)
 
 
 @dataclass

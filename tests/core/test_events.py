@@ -34,7 +34,7 @@ class Recorder:
     def __init__(self) -> None:
         self.sent: list[str] = []
 
-    def publish(self, topic: str, _payload: dict[str, Any]) -> None:
+    def publish(self, topic: str, _payload: dict[str, Any], *, retain: bool = False) -> None:
         self.sent.append(topic)
 
     def close(self) -> None:

@@ -27,6 +27,7 @@ from factoryai.core import migrate
 from factoryai.core.config import Settings
 from factoryai.core.db import create_db_engine, create_session_factory, unit_of_work
 from factoryai.identity.router import router as identity_router
+from factoryai.occupancy.router import router as occupancy_router
 from factoryai.organization.router import router as organization_router
 from factoryai.resources import Resources
 from factoryai.retention.router import router as retention_router
@@ -109,6 +110,7 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
         cameras_router,
         identity_router,
         vehicles_router,
+        occupancy_router,
         retention_router,
         system_router,
         jobs_router,

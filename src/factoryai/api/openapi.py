@@ -25,6 +25,7 @@ TAGS = [
     {"name": "attendance", "description": "Punches (by hand, by device, by face), records, HR corrections, reports."},
     {"name": "identity", "description": "Face enrolment and erasure, identification, unknown faces, access log."},
     {"name": "vehicles", "description": "Plate reading and the gate decision, watchlists, alerts, the gate log."},
+    {"name": "occupancy", "description": "People counts per zone: samples, live counts, roll-ups, drift, capacity."},
     {"name": "cameras", "description": "Cameras, their roles and settings, device heartbeats."},
     {"name": "retention", "description": "Snapshot retention (the spec's cleanup)."},
     {"name": "system", "description": "Health, metrics, the audit log and scheduled jobs."},

@@ -15,6 +15,10 @@ from factoryai.core.repository import delete_unless_referenced
 from factoryai.core.schemas import PageParams
 
 
+def find_camera(session: Session, camera_id: str) -> Camera | None:
+    return repository.get_camera(session, camera_id)
+
+
 def get_camera(session: Session, camera_id: str) -> Camera:
     camera = repository.get_camera(session, camera_id)
     if camera is None:

@@ -38,7 +38,7 @@ PUBLISHER = "factoryai_publisher"
 
 
 class Publisher(Protocol):
-    def publish(self, topic: str, payload: dict[str, Any]) -> None: ...
+    def publish(self, topic: str, payload: dict[str, Any], *, retain: bool = False) -> None: ...
 
     def close(self) -> None: ...
 
@@ -63,6 +63,7 @@ class Topic:
     description: str
     mqtt: Callable[[Settings], bool] = _always
     webhook: Callable[[Settings], str | None] = _never
+    retain: bool = False  # the broker keeps the last message, so a subscriber that connects later gets it at once
 
     @property
     def prefix(self) -> str:
@@ -92,10 +93,10 @@ class MqttPublisher:
         self._unacked: deque[mqtt.MQTTMessageInfo] = deque(maxlen=1000)
         self._lock = threading.Lock()
 
-    def publish(self, topic: str, payload: dict[str, Any]) -> None:
+    def publish(self, topic: str, payload: dict[str, Any], *, retain: bool = False) -> None:
         if topic.startswith(self.skip):
             return
-        info = self._client.publish(f"{self.prefix}/{topic}", json.dumps(payload, default=str), qos=1)
+        info = self._client.publish(f"{self.prefix}/{topic}", json.dumps(payload, default=str), qos=1, retain=retain)
         if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
             log.warning("MQTT publish to %s failed: %s", topic, mqtt.error_string(info.rc))
             return
@@ -168,7 +169,7 @@ class WebhookPublisher:
         except Exception as exc:
             log.error("webhook for %s to %s failed after retries: %s", topic, url, exc)
 
-    def publish(self, topic: str, payload: dict[str, Any]) -> None:
+    def publish(self, topic: str, payload: dict[str, Any], *, retain: bool = False) -> None:
         for prefix, url in self.routes.items():
             if topic.startswith(prefix):
                 body = json.dumps({"topic": topic, **payload}, default=str).encode()
@@ -184,9 +185,9 @@ class Publishers:
     def __init__(self, sinks: list[Any]) -> None:
         self.sinks = sinks
 
-    def publish(self, topic: str, payload: dict[str, Any]) -> None:
+    def publish(self, topic: str, payload: dict[str, Any], *, retain: bool = False) -> None:
         for sink in self.sinks:
-            sink.publish(topic, payload)
+            sink.publish(topic, payload, retain=retain)
 
     def close(self) -> None:
         for sink in self.sinks:
@@ -206,15 +207,15 @@ def build_publishers(settings: Settings, topics: Iterable[Topic]) -> Publishers:
     return Publishers(sinks)
 
 
-# Pending events: (transaction that raised it, topic, payload), oldest first.
-_Pending = list[tuple[SessionTransaction, str, dict[str, Any]]]
+# Pending events: (transaction that raised it, topic, payload, retain), oldest first.
+_Pending = list[tuple[SessionTransaction, str, dict[str, Any], bool]]
 
 
-def publish_after_commit(session: Session, topic: str, payload: dict[str, Any]) -> None:
+def publish_after_commit(session: Session, topic: str, payload: dict[str, Any], *, retain: bool = False) -> None:
     """Send the event once the outermost transaction commits; drop it if the (savepoint) transaction that raised it,
     or one around that, rolls back."""
     transaction = session.get_nested_transaction() or session.get_transaction() or session.begin()
-    session.info.setdefault(_PENDING, []).append((transaction, topic, payload))
+    session.info.setdefault(_PENDING, []).append((transaction, topic, payload, retain))
 
 
 def _inside(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
@@ -245,8 +246,8 @@ def _send_pending(session: Session) -> None:
         if pending:
             log.warning("%d event(s) committed by a session without publishers were not sent", len(pending))
         return
-    for _transaction, topic, payload in pending:
+    for _transaction, topic, payload, retain in pending:
         try:
-            publisher.publish(topic, payload)
+            publisher.publish(topic, payload, retain=retain)
         except Exception:  # an event must never fail a request whose data is already committed
             log.exception("could not publish an event on %s", topic)

@@ -8,11 +8,12 @@ from factoryai.attendance import jobs as attendance
 from factoryai.core.config import Settings
 from factoryai.core.jobs import Job
 from factoryai.identity.runtime import FaceRuntime
+from factoryai.occupancy import jobs as occupancy
 from factoryai.retention import jobs as retention
 
 
 def build_jobs(settings: Settings, faces: FaceRuntime) -> tuple[Job, ...]:
-    return (*attendance.jobs(settings, faces), *retention.jobs(settings))
+    return (*attendance.jobs(settings, faces), *occupancy.jobs(settings), *retention.jobs(settings))
 
 
 def job_named(jobs: Sequence[Job], name: str) -> Job:

@@ -1,0 +1,170 @@
+"""/api/v1/occupancy: samples in, live counts, hourly/daily/monthly figures, the heat map, drift and capacity alerts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import AwareDatetime
+
+from factoryai.accounts.deps import CurrentUser, Principal, require_role, require_scope
+from factoryai.accounts.models import ApiKeyScope, Role, User
+from factoryai.core.errors import ValidationFailedError
+from factoryai.core.exports import ExportFormat, export_response
+from factoryai.core.schemas import IdPath, Page, PageDep, to_page
+from factoryai.core.web import API_V1, SessionDep, SettingsDep, errors
+from factoryai.occupancy import service
+from factoryai.occupancy.schemas import (
+    CameraDrift,
+    CurrentOccupancy,
+    DailyOccupancy,
+    HeatmapCell,
+    HourlyOccupancy,
+    IngestResult,
+    MonthlyOccupancy,
+    OccupancyAlertRead,
+    OccupancyBatch,
+)
+
+router = APIRouter(prefix=API_V1, tags=["occupancy"])
+IngestCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST))]
+SecurityUser = Annotated[User, Depends(require_role(Role.SECURITY))]
+CameraFilter = Annotated[str | None, Query(min_length=1, max_length=50, description="One camera; all zones if unset.")]
+Format = Annotated[ExportFormat | None, Query(description="Download as csv or xlsx instead of JSON.")]
+EXPORTS = {200: {"content": {"text/csv": {}, "application/vnd.ms-excel": {}}}}
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def _export(fmt: ExportFormat, rows: list[Any], name: str) -> Response:
+    columns = list(type(rows[0]).model_fields) if rows else ["no data"]
+    return export_response(fmt, columns, [tuple(r.model_dump().values()) for r in rows], name)
+
+
+@router.post(
+    "/occupancy/logs",
+    response_model=IngestResult,
+    summary="A batch of samples from a zone camera's counter: all stored or none; re-sent samples are skipped",
+)
+def ingest_occupancy(
+    batch: OccupancyBatch, session: SessionDep, settings: SettingsDep, _caller: IngestCaller
+) -> IngestResult:
+    return service.ingest(session, batch, settings)
+
+
+@router.get("/occupancy/current", response_model=list[CurrentOccupancy], summary="Each zone's latest count")
+def get_current_occupancy(session: SessionDep, settings: SettingsDep, _user: CurrentUser) -> list[CurrentOccupancy]:
+    return service.current(session, settings)
+
+
+@router.get(
+    "/occupancy/hourly",
+    response_model=list[HourlyOccupancy],
+    responses={**EXPORTS, **errors(404)},
+    summary="Hourly figures (time-weighted average, max, min, entries, exits) for site-local dates",
+)
+def get_hourly_occupancy(
+    session: SessionDep,
+    _user: CurrentUser,
+    date_from: date,
+    date_to: date,
+    camera_id: CameraFilter = None,
+    format: Format = None,
+) -> list[HourlyOccupancy] | Response:
+    rows = [HourlyOccupancy.model_validate(r) for r in service.hourly(session, camera_id, date_from, date_to)]
+    return _export(format, rows, f"occupancy-hourly-{date_from}-{date_to}") if format else rows
+
+
+@router.get(
+    "/occupancy/daily",
+    response_model=list[DailyOccupancy],
+    responses={**EXPORTS, **errors(404)},
+    summary="Daily totals per camera",
+)
+def get_daily_occupancy(
+    session: SessionDep,
+    _user: CurrentUser,
+    date_from: date,
+    date_to: date,
+    camera_id: CameraFilter = None,
+    format: Format = None,
+) -> list[DailyOccupancy] | Response:
+    rows = [
+        DailyOccupancy.model_validate(r, from_attributes=True)
+        for r in service.daily(session, camera_id, date_from, date_to)
+    ]
+    return _export(format, rows, f"occupancy-daily-{date_from}-{date_to}") if format else rows
+
+
+def _month(value: str, field: str) -> tuple[int, int]:
+    match = MONTH.match(value)
+    if match is None:
+        raise ValidationFailedError(f"{field} must be YYYY-MM, got {value!r}", details={"field": field})
+    return int(match.group(1)), int(match.group(2))
+
+
+@router.get(
+    "/occupancy/monthly",
+    response_model=list[MonthlyOccupancy],
+    responses={**EXPORTS, **errors(404)},
+    summary="The monthly trend: average, totals and the busiest hour of each month",
+)
+def get_monthly_occupancy(
+    session: SessionDep,
+    _user: CurrentUser,
+    from_month: Annotated[str, Query(max_length=7, description="YYYY-MM")],
+    to_month: Annotated[str, Query(max_length=7, description="YYYY-MM")],
+    camera_id: CameraFilter = None,
+    format: Format = None,
+) -> list[MonthlyOccupancy] | Response:
+    first, last = _month(from_month, "from_month"), _month(to_month, "to_month")
+    rows = [MonthlyOccupancy.model_validate(r) for r in service.monthly(session, camera_id, first, last)]
+    return _export(format, rows, f"occupancy-monthly-{from_month}-{to_month}") if format else rows
+
+
+@router.get(
+    "/occupancy/heatmap",
+    response_model=list[HeatmapCell],
+    responses=errors(404),
+    summary="Average occupancy by weekday and hour over a date range: when the zone is busy",
+)
+def get_occupancy_heatmap(
+    session: SessionDep,
+    _user: CurrentUser,
+    camera_id: Annotated[str, Query(min_length=1, max_length=50)],
+    date_from: date,
+    date_to: date,
+) -> list[HeatmapCell]:
+    return [
+        HeatmapCell.model_validate(r, from_attributes=True)
+        for r in service.heatmap(session, camera_id, date_from, date_to)
+    ]
+
+
+@router.get(
+    "/occupancy/drift",
+    response_model=list[CameraDrift],
+    responses=errors(404),
+    summary="How far each zone's count had drifted at each daily reset: near 0 means a well-placed counting line",
+)
+def get_occupancy_drift(
+    session: SessionDep,
+    _user: CurrentUser,
+    since: Annotated[AwareDatetime, Query(alias="from")],
+    until: Annotated[AwareDatetime, Query(alias="to")],
+    camera_id: CameraFilter = None,
+) -> list[CameraDrift]:
+    return service.drift(session, since, until, camera_id)
+
+
+@router.get("/occupancy/alerts", response_model=Page[OccupancyAlertRead], summary="Zones over capacity, newest first")
+def list_occupancy_alerts(
+    session: SessionDep, _user: SecurityUser, page: PageDep, acknowledged: bool | None = None
+) -> Page[OccupancyAlertRead]:
+    return to_page(OccupancyAlertRead, *service.list_alerts(session, page, acknowledged), page)
+
+
+@router.post("/occupancy/alerts/{alert_id}/acknowledge", response_model=OccupancyAlertRead)
+def acknowledge_occupancy_alert(alert_id: IdPath, session: SessionDep, user: SecurityUser) -> OccupancyAlertRead:
+    return OccupancyAlertRead.model_validate(service.acknowledge_alert(session, alert_id, user))
