@@ -142,7 +142,7 @@ def roll_up_hours(session: Session, windows: Sequence[HourWindow]) -> int:
             name="w",
         )
         .data([(i, x.start, x.end, x.local_date, x.hour) for i, x in enumerate(windows)])
-        .alias("w")
+        .cte("w")  # WITH w(wid, …) AS (VALUES …): SQLite has no column aliases on an inline VALUES
     )
     zone = select(Camera.id.label("camera_id")).where(Camera.role == CameraRole.ZONE).subquery("zone")
     observed = case((LOG.c.is_reset, 0), else_=1)
@@ -231,8 +231,8 @@ def roll_up_hours(session: Session, windows: Sequence[HourWindow]) -> int:
         index_elements=["camera_id", "occupancy_date", "hour"],
         set_={**{n: insert.excluded[n] for n in names}, "updated_at": insert.excluded.updated_at},
         where=_changed(DAILY, insert.excluded, names),
-    )
-    return session.execute(statement).rowcount or 0
+    ).returning(DAILY.c.id)  # counted from RETURNING: sqlite3 reports no rowcount for a WITH … INSERT
+    return len(session.execute(statement).all())
 
 
 def roll_up_month(session: Session, year: int, month: int, first: date, last: date) -> int:
@@ -301,8 +301,8 @@ def roll_up_month(session: Session, year: int, month: int, first: date, last: da
         index_elements=["camera_id", "year", "month"],
         set_={**{n: insert.excluded[n] for n in names}, "updated_at": insert.excluded.updated_at},
         where=_changed(MONTHLY, insert.excluded, names),
-    )
-    return session.execute(statement).rowcount or 0
+    ).returning(MONTHLY.c.id)
+    return len(session.execute(statement).all())
 
 
 def insert_resets(session: Session, at: datetime) -> list[tuple[str, int]]:
