@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
+    Float,
     Integer,
     and_,
     case,
@@ -33,6 +34,8 @@ from sqlalchemy.orm import Session
 from factoryai.cameras.models import Camera, CameraRole
 from factoryai.core.clock import utcnow
 from factoryai.core.db import UTCDateTime
+from factoryai.core.repository import paginate
+from factoryai.core.schemas import PageParams
 from factoryai.occupancy.models import OccupancyAlert, OccupancyDailyAggregate, OccupancyLog, OccupancyMonthlyAggregate
 
 LOG = OccupancyLog.__table__
@@ -57,7 +60,10 @@ def _insert(session: Session, table: Any) -> Any:
 def _epoch(session: Session, value: Any) -> ColumnElement[float]:
     if session.get_bind().dialect.name == "postgresql":
         return func.extract("epoch", value)
-    return (func.julianday(value) - 2440587.5) * 86400.0  # SQLite keeps UTC as text; julianday reads it
+    # SQLite keeps UTC as text: whole seconds from %s plus the fraction of %f ("SS.SSS"). julianday() would do,
+    # but its float days lose ~0.1 ms, and averages must come out exact.
+    seconds = func.cast(func.strftime("%s", value), Float)
+    return seconds + func.cast(func.strftime("%f", value), Float) - func.cast(func.strftime("%S", value), Float)
 
 
 def _weekday(session: Session, value: Any) -> ColumnElement[int]:
@@ -409,10 +415,9 @@ def get_alert(session: Session, alert_id: int) -> OccupancyAlert | None:
     return session.get(OccupancyAlert, alert_id)
 
 
-def list_alerts(session: Session, acknowledged: bool | None) -> Any:
+def list_alerts(session: Session, page: PageParams, acknowledged: bool | None) -> tuple[Sequence[OccupancyAlert], int]:
     query = select(OccupancyAlert).order_by(OccupancyAlert.started_at.desc(), OccupancyAlert.id.desc())
     if acknowledged is not None:
-        query = query.where(
-            OccupancyAlert.acknowledged_at.is_not(None) if acknowledged else OccupancyAlert.acknowledged_at.is_(None)
-        )
-    return query
+        done = OccupancyAlert.acknowledged_at.is_not(None)
+        query = query.where(done if acknowledged else ~done)
+    return paginate(session, query, page)
