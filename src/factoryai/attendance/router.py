@@ -69,7 +69,9 @@ def check_in_by_face(
     store: SnapshotStoreDep,
     response: Response,
     _caller: PunchCaller,
-    camera_id: Annotated[str | None, Form(min_length=1, max_length=50)] = None,
+    camera_id: Annotated[
+        str | None, Form(min_length=1, max_length=50, description="An enabled 'entrance' or 'exit' camera.")
+    ] = None,
     timestamp: Annotated[AwareDatetime | None, Form(description="When the frame was taken; defaults to now.")] = None,
 ) -> FacePunchResult:
     data = read_upload(image, settings.identity.max_image_mb, "image")

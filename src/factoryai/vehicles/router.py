@@ -59,7 +59,14 @@ def recognize_plate(
     images: Annotated[
         list[UploadFile] | None, File(description="Or several frames of one vehicle pass (up to vehicles.vote_frames).")
     ] = None,
-    camera_id: Annotated[str | None, Form(min_length=1, max_length=50)] = None,
+    camera_id: Annotated[
+        str | None,
+        Form(
+            min_length=1,
+            max_length=50,
+            description="The gate camera (role 'gate'). Without it the plate is read and checked, but no gate opens.",
+        ),
+    ] = None,
     vehicle_type: Annotated[str | None, Form(max_length=50)] = None,
 ) -> PlateRecognitionResult:
     uploads = ([image] if image is not None else []) + list(images or [])
