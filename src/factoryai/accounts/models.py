@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from factoryai.core.columns import created_at_column, updated_at_column
@@ -34,6 +34,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Carried in every token ("ver"); bumped when the password, the role or is_active changes, so the tokens
+    # issued before stop working at once instead of living out their expiry.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()

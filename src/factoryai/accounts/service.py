@@ -71,12 +71,19 @@ def update_user(session: Session, user_id: int, data: UserUpdate, settings: Sett
     changes = data.changes()
     if user.id == acting.id and (changes.get("is_active") is False or changes.get("role") not in (None, Role.ADMIN)):
         raise ConflictError("you cannot demote or deactivate your own account; ask another admin")
+    ends_sessions = False
     if "password" in changes:
         password = changes.pop("password")
         _check_password(password, settings)
         user.password_hash = auth.hash_password(password)
+        ends_sessions = True
     for field, value in changes.items():
-        setattr(user, field, value.value if isinstance(value, Role) else value)
+        value = value.value if isinstance(value, Role) else value
+        # A new role or a deactivation (even one undone later) is a change of access: tokens from before it end.
+        ends_sessions |= field in ("role", "is_active") and getattr(user, field) != value
+        setattr(user, field, value)
+    if ends_sessions:
+        user.token_version += 1
     session.flush()
     return user
 
@@ -93,18 +100,25 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def issue_token(user: User, settings: Settings) -> tuple[str, int]:
     minutes = settings.auth.access_token_expire_minutes
-    token = auth.create_access_token(user.id, settings.auth.secret_key.get_secret_value(), minutes)
+    secret = settings.auth.secret_key.get_secret_value()
+    token = auth.create_access_token(user.id, secret, minutes, version=user.token_version)
     return token, minutes * 60
 
 
 def user_from_token(session: Session, token: str, settings: Settings) -> User:
+    bearer = {"WWW-Authenticate": "Bearer"}
     try:
         claims = auth.decode_access_token(token, settings.auth.secret_key.get_secret_value())
     except auth.InvalidTokenError as exc:
-        raise UnauthorizedError(str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+        raise UnauthorizedError(str(exc), headers=bearer) from None
     user = repository.get_user(session, claims.user_id)
     if user is None or not user.is_active:
-        raise UnauthorizedError("user no longer exists or is disabled", headers={"WWW-Authenticate": "Bearer"})
+        raise UnauthorizedError("user no longer exists or is disabled", headers=bearer)
+    if claims.version != user.token_version:
+        raise UnauthorizedError(
+            "this session has ended: the account's password, role or access changed since it was issued; log in again",
+            headers=bearer,
+        )
     return user
 
 

@@ -1,0 +1,27 @@
+"""token versions on users
+
+Revision ID: 0006
+Revises: 0004
+Create Date: 2026-12-06 18:30:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0006"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Existing users start at version 0; tokens issued before this upgrade carry no version and must log in again.
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("token_version", sa.Integer(), server_default=sa.text("0"), nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("token_version")
