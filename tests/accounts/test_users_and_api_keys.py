@@ -18,7 +18,7 @@ USERS = "/api/v1/users"
 KEYS = "/api/v1/api-keys"
 ME = "/api/v1/auth/me"
 USER_FIELDS = {"id", "username", "full_name", "role", "is_active", "last_login_at", "created_at"}
-KEY_FIELDS = {"id", "name", "key_prefix", "scopes", "created_at", "last_used_at", "revoked_at"}
+KEY_FIELDS = {"id", "name", "key_prefix", "scopes", "camera_ids", "warning", "created_at", "last_used_at", "revoked_at"}
 
 
 def login(client: TestClient, username: str, password: str) -> Any:

@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import time
-
 import pytest
 from sqlalchemy.orm import Session
 
 from factoryai.attendance.models import AttendanceRecord
-from factoryai.cameras.models import Camera
-from factoryai.organization.models import Employee, Shift
+from tests.camera_site import AT_SHIFT_START, add_cameras, add_employee_on_day_shift
 from tests.conftest import assert_error
 from tests.db_helpers import count_rows
 
 CHECK_IN = "/api/v1/attendance/check-in"
 CHECK_OUT = "/api/v1/attendance/check-out"
 FACE_CHECK_IN = "/api/v1/attendance/check-in/face"
-AT_SHIFT_START = "2026-03-02T08:00:00+05:30"  # a Monday, 08:00 site time: the shift below starts then
 
 
 @pytest.fixture
 def employee_id(session: Session) -> int:
-    shift = Shift(shift_name="General", start_time=time(8), end_time=time(17), grace_period_minutes=5)
-    session.add(shift)
-    session.flush()
-    employee = Employee(name="Asha Rao", email="asha@example.com", shift_id=shift.id)
-    session.add_all(
-        [
-            employee,
-            Camera(id="CAM-MAIN", name="Main entrance", source_url="synthetic://people", role="entrance"),
-            Camera(id="CAM-EXIT", name="Staff exit", source_url="synthetic://people", role="exit"),
-            Camera(id="CAM-GATE", name="Gate", source_url="synthetic://vehicles", role="gate"),
-            Camera(id="CAM-ZONE", name="Hall", source_url="synthetic://people", role="zone"),
-        ]
-    )
+    employee = add_employee_on_day_shift(session)
+    add_cameras(session, CAM_MAIN="entrance", CAM_EXIT="exit", CAM_GATE="gate", CAM_ZONE="zone")
     session.commit()
-    return employee.id
+    return employee
 
 
 @pytest.mark.parametrize("url", [CHECK_IN, CHECK_OUT])

@@ -28,6 +28,12 @@ class Principal:
     user: User | None = None
     api_key: DeviceKey | None = None
 
+    def check_camera(self, camera_id: str | None) -> None:
+        """Routes that take a camera call this first: a device key bound to cameras speaks only for them (403
+        naming them, also when no camera is named); a logged-in user, or an unbound key, may name any camera."""
+        if self.api_key is not None:
+            self.api_key.check_camera(camera_id)
+
 
 def device_key_cache(request: Request) -> accounts.DeviceKeyCache:
     return request.app.state.resources.device_keys

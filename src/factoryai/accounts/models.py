@@ -50,6 +50,10 @@ class ApiKey(Base):
     key_prefix: Mapped[str] = mapped_column(String(16))  # shown in lists so a key can be recognised
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[list[str]] = mapped_column(JSON)
+    # The camera ids the key may speak for (events, heartbeats); empty: an unbound key, warned about. A JSON list
+    # beside `scopes`, not a join table: it is read with the key in the one look-up per request, the accounts
+    # table points at no table above it, and deleting a camera can never turn a bound key into an unbound one.
+    camera_ids: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from factoryai.accounts import service
 from factoryai.accounts.deps import AdminUser, CurrentUser, client_key, device_key_cache
-from factoryai.accounts.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, Token, UserCreate, UserRead, UserUpdate
+from factoryai.accounts.schemas import ApiKeyRead, Token, UserCreate, UserRead, UserUpdate
 from factoryai.accounts.throttle import LoginThrottle
 from factoryai.core.schemas import IdPath, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, error_response, errors
@@ -70,15 +70,7 @@ def list_api_keys(session: SessionDep, _admin: AdminUser, page: PageDep) -> Page
     return to_page(ApiKeyRead, *service.list_api_keys(session, page), page)
 
 
-@router.post(
-    "/api-keys",
-    response_model=ApiKeyCreated,
-    status_code=status.HTTP_201_CREATED,
-    summary="Create a device API key (the key is shown once)",
-)
-def create_api_key(data: ApiKeyCreate, session: SessionDep, admin: AdminUser) -> ApiKeyCreated:
-    key, plaintext = service.create_api_key(session, data, admin)
-    return ApiKeyCreated.model_validate({**ApiKeyRead.model_validate(key).model_dump(), "key": plaintext})
+# POST /api-keys lives in cameras/router.py: binding a key to cameras is a cameras rule (CONTRIBUTING rule 1).
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyRead, summary="Revoke an API key")

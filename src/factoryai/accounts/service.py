@@ -13,12 +13,18 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from factoryai.accounts import repository
-from factoryai.accounts.models import ApiKey, Role, User
-from factoryai.accounts.schemas import ApiKeyCreate, UserCreate, UserUpdate
+from factoryai.accounts.models import ApiKey, ApiKeyScope, Role, User
+from factoryai.accounts.schemas import UNBOUND_KEY_WARNING, ApiKeyCreate, UserCreate, UserUpdate
 from factoryai.core import auth
 from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
-from factoryai.core.errors import ConflictError, NotFoundError, UnauthorizedError, ValidationFailedError
+from factoryai.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    UnauthorizedError,
+    ValidationFailedError,
+)
 from factoryai.core.schemas import PageParams
 
 log = logging.getLogger(__name__)
@@ -160,12 +166,15 @@ def bootstrap_admin(session: Session, settings: Settings) -> str | None:
 
 
 def create_api_key(session: Session, data: ApiKeyCreate, created_by: User | None) -> tuple[ApiKey, str]:
+    """Store a new key. ``data.camera_ids`` must already name existing cameras, as spelled there (the cameras
+    service checks them: cameras.service.create_device_key)."""
     plaintext = auth.generate_api_key()
     key = ApiKey(
         name=data.name,
         key_prefix=plaintext[:12],
         key_hash=auth.hash_api_key(plaintext),
         scopes=sorted({scope.value for scope in data.scopes}),
+        camera_ids=sorted(set(data.camera_ids)),
         created_by_id=created_by.id if created_by else None,
     )
     session.add(key)
@@ -180,17 +189,46 @@ class DeviceKey:
     id: int
     name: str
     scopes: tuple[str, ...]
+    camera_ids: tuple[str, ...] = ()  # empty: unbound, may speak for any camera (warned about)
+
+    def check_camera(self, camera_id: str | None) -> None:
+        """A key bound to cameras speaks only for them: 403 for another camera, or for none where one is named."""
+        if not self.camera_ids:
+            return
+        allowed = ", ".join(self.camera_ids)
+        details = {"field": "camera_id", "camera_id": camera_id, "allowed_cameras": list(self.camera_ids)}
+        if camera_id is None:
+            raise ForbiddenError(
+                f"API key {self.name!r} is bound to cameras {allowed}: name the camera (camera_id) it speaks for",
+                details=details,
+            )
+        if camera_id not in self.camera_ids:
+            raise ForbiddenError(
+                f"API key {self.name!r} may speak only for cameras {allowed}, not for {camera_id!r}; "
+                "use the key made for that camera's device",
+                details=details,
+            )
 
 
 class DeviceKeyCache:
     """Valid keys seen in the last few seconds, so a camera posting several punches a second does not cost a
     key look-up each time. A revocation takes effect at once in this process and within the TTL in others.
+    Also remembers which unbound keys were warned about, so the log says it once per key per process.
     Owned by the app that made it (see factoryai.resources)."""
 
     def __init__(self, ttl: float = 0) -> None:
         self.ttl = ttl
         self._entries: dict[str, tuple[float, DeviceKey]] = {}
+        self._warned: set[int] = set()
         self._lock = threading.Lock()
+
+    def first_warning(self, key_id: int) -> bool:
+        """True the first time this is asked for a key (then it is logged); False after."""
+        with self._lock:
+            if key_id in self._warned:
+                return False
+            self._warned.add(key_id)
+            return True
 
     def get(self, key_hash: str) -> DeviceKey | None:
         with self._lock:
@@ -223,7 +261,9 @@ def resolve_api_key(session: Session, plaintext: str, cache: DeviceKeyCache | No
     now = utcnow()
     if key.last_used_at is None or now - key.last_used_at > _API_KEY_TOUCH_INTERVAL:
         key.last_used_at = now  # coarse, so a busy device doesn't write on every request
-    device = DeviceKey(id=key.id, name=key.name, scopes=tuple(key.scopes))
+    device = DeviceKey(id=key.id, name=key.name, scopes=tuple(key.scopes), camera_ids=tuple(key.camera_ids))
+    if not device.camera_ids and ApiKeyScope.INGEST in device.scopes and (cache is None or cache.first_warning(key.id)):
+        log.warning("API key %r (id %d) is %s", key.name, key.id, UNBOUND_KEY_WARNING)
     if cache is not None:
         cache.put(key_hash, device)
     return device

@@ -22,6 +22,7 @@ from factoryai.api.errors import install_error_handlers
 from factoryai.api.health import router as health_router
 from factoryai.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from factoryai.attendance.router import router as attendance_router
+from factoryai.cameras.router import device_keys_router
 from factoryai.cameras.router import router as cameras_router
 from factoryai.core import migrate
 from factoryai.core.config import DEV_SECRET_KEY, Settings
@@ -111,6 +112,7 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
     install_error_handlers(app)
     routers = (
         accounts_router,
+        device_keys_router,
         organization_router,
         attendance_router,
         cameras_router,

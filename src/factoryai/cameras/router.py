@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Response, status
 
 from factoryai.accounts.deps import AdminUser, CurrentUser, Principal, require_scope
 from factoryai.accounts.models import ApiKeyScope
+from factoryai.accounts.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from factoryai.cameras import service
 from factoryai.cameras.models import CameraRole
 from factoryai.cameras.schemas import CameraCreate, CameraRead, CameraUpdate
@@ -15,6 +16,9 @@ from factoryai.core.schemas import Page, PageDep, SearchQuery, to_page
 from factoryai.core.web import API_V1, SessionDep, errors
 
 router = APIRouter(prefix=API_V1, tags=["cameras"])
+# Creating a device key binds it to cameras that must exist, a cameras rule (CONTRIBUTING rule 1); the route is
+# documented with the other key routes, under accounts.
+device_keys_router = APIRouter(prefix=API_V1, tags=["accounts"])
 CameraIdPath = Annotated[str, Path(min_length=1, max_length=50)]
 IngestPrincipal = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST))]
 
@@ -58,5 +62,17 @@ def delete_camera(camera_id: CameraIdPath, session: SessionDep, _admin: AdminUse
     response_model=CameraRead,
     summary="A camera worker reports that the camera is alive (device API key, scope 'ingest')",
 )
-def record_camera_heartbeat(camera_id: CameraIdPath, session: SessionDep, _device: IngestPrincipal) -> CameraRead:
+def record_camera_heartbeat(camera_id: CameraIdPath, session: SessionDep, caller: IngestPrincipal) -> CameraRead:
+    caller.check_camera(camera_id)
     return CameraRead.model_validate(service.record_heartbeat(session, camera_id))
+
+
+@device_keys_router.post(
+    "/api-keys",
+    response_model=ApiKeyCreated,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a device API key bound to its cameras (the key is shown once)",
+)
+def create_api_key(data: ApiKeyCreate, session: SessionDep, admin: AdminUser) -> ApiKeyCreated:
+    key, plaintext = service.create_device_key(session, data, admin)
+    return ApiKeyCreated.model_validate({**ApiKeyRead.model_validate(key).model_dump(), "key": plaintext})

@@ -6,6 +6,9 @@ from collections.abc import Collection, Sequence
 
 from sqlalchemy.orm import Session
 
+from factoryai.accounts import service as accounts
+from factoryai.accounts.models import ApiKey, User
+from factoryai.accounts.schemas import ApiKeyCreate
 from factoryai.cameras import repository
 from factoryai.cameras.models import Camera, CameraRole
 from factoryai.cameras.schemas import CameraCreate, CameraUpdate, keep_stored_password
@@ -73,6 +76,20 @@ def delete_camera(session: Session, camera_id: str) -> None:
         camera,
         lambda refs: f"camera {camera.id!r} has history ({refs}) that must be kept; disable it instead (enabled=false)",
     )
+
+
+def create_device_key(session: Session, data: ApiKeyCreate, created_by: User | None) -> tuple[ApiKey, str]:
+    """A device API key bound to cameras that exist (422 naming camera_ids otherwise), stored with their ids as
+    the cameras spell them. Lives here because the binding is a cameras rule; the key itself is accounts'."""
+    found = {camera_id: repository.get_camera_case_insensitive(session, camera_id) for camera_id in data.camera_ids}
+    unknown = [camera_id for camera_id, camera in found.items() if camera is None]
+    if unknown:
+        raise ValidationFailedError(
+            f"no camera {', '.join(map(repr, unknown))}: bind the key to registered cameras (GET /api/v1/cameras)",
+            details={"field": "camera_ids", "unknown": unknown},
+        )
+    bound = sorted({camera.id for camera in found.values() if camera is not None})
+    return accounts.create_api_key(session, data.model_copy(update={"camera_ids": bound}), created_by)
 
 
 def record_heartbeat(session: Session, camera_id: str) -> Camera:

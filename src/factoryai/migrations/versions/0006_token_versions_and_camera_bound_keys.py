@@ -1,4 +1,4 @@
-"""token versions on users
+"""token versions on users, API keys bound to cameras
 
 Revision ID: 0006
 Revises: 0004
@@ -20,8 +20,13 @@ def upgrade() -> None:
     # Existing users start at version 0; tokens issued before this upgrade carry no version and must log in again.
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("token_version", sa.Integer(), server_default=sa.text("0"), nullable=False))
+    # Existing keys stay unbound (they keep working, with a warning) until replaced by keys bound to cameras.
+    with op.batch_alter_table("api_key") as batch:
+        batch.add_column(sa.Column("camera_ids", sa.JSON(), server_default=sa.text("'[]'"), nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("api_key") as batch:
+        batch.drop_column("camera_ids")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("token_version")
