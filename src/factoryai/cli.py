@@ -156,7 +156,9 @@ def serve(
         port=port or settings.server.port,
         workers=workers,
         log_config=None,  # keep our handlers (request ids, JSON)
-        proxy_headers=settings.server.trust_forwarded_for,
+        # uvicorn resolves X-Forwarded-For the same way (right-most untrusted hop), so logs show the client too.
+        proxy_headers=bool(settings.server.trusted_proxies),
+        forwarded_allow_ips=settings.server.trusted_proxies or None,
     )
 
 

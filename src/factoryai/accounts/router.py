@@ -22,7 +22,12 @@ router = APIRouter(prefix=API_V1, tags=["accounts"])
     "/auth/login",
     response_model=Token,
     summary="Log in and get a bearer token",
-    responses=errors(401, 429, e401="Wrong username or password", e429="Too many failed log-ins from this client"),
+    responses=errors(
+        401,
+        429,
+        e401="Wrong username or password",
+        e429="Too many failed log-ins for this username from this address, or from this address",
+    ),
 )
 def login(
     request: Request,
@@ -32,13 +37,13 @@ def login(
     client: Annotated[str, Depends(client_key)],
 ) -> Token | JSONResponse:
     throttle: LoginThrottle = request.app.state.login_throttle
-    throttle.check(session, client)
+    throttle.check(session, client, form.username)
     user = service.authenticate(session, form.username, form.password)
     if user is None:
         throttle.record_failure(session, client, form.username)
         # Answered, not raised: raising would roll back the failure just counted.
         return error_response(401, "unauthorized", "wrong username or password", headers={"WWW-Authenticate": "Bearer"})
-    throttle.reset(session, client)
+    throttle.reset(session, client, form.username)
     token, expires_in = service.issue_token(user, settings)
     return Token(access_token=token, expires_in=expires_in)
 
