@@ -12,7 +12,7 @@ from factoryai.accounts.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from factoryai.cameras import service
 from factoryai.cameras.models import CameraRole
 from factoryai.cameras.schemas import CameraCreate, CameraRead, CameraUpdate
-from factoryai.core.schemas import Page, PageDep, SearchQuery, to_page
+from factoryai.core.schemas import Page, PageDep, SearchQuery
 from factoryai.core.web import API_V1, SessionDep, errors
 
 router = APIRouter(prefix=API_V1, tags=["cameras"])
@@ -26,29 +26,30 @@ IngestPrincipal = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST)
 @router.get("/cameras", response_model=Page[CameraRead])
 def list_cameras(
     session: SessionDep,
-    _user: CurrentUser,
+    user: CurrentUser,
     page: PageDep,
     role: CameraRole | None = None,
     enabled: bool | None = None,
     q: SearchQuery = None,
 ) -> Page[CameraRead]:
-    rows = service.list_cameras(session, page, role=role.value if role else None, enabled=enabled, q=q)
-    return to_page(CameraRead, *rows, page)
+    rows, total = service.list_cameras(session, page, role=role.value if role else None, enabled=enabled, q=q)
+    items = [CameraRead.shown_to(camera, user.role) for camera in rows]
+    return Page[CameraRead](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post("/cameras", response_model=CameraRead, status_code=status.HTTP_201_CREATED, responses=errors(409))
-def create_camera(data: CameraCreate, session: SessionDep, _admin: AdminUser) -> CameraRead:
-    return CameraRead.model_validate(service.create_camera(session, data))
+def create_camera(data: CameraCreate, session: SessionDep, admin: AdminUser) -> CameraRead:
+    return CameraRead.shown_to(service.create_camera(session, data), admin.role)
 
 
 @router.get("/cameras/{camera_id}", response_model=CameraRead)
-def get_camera(camera_id: CameraIdPath, session: SessionDep, _user: CurrentUser) -> CameraRead:
-    return CameraRead.model_validate(service.get_camera(session, camera_id))
+def get_camera(camera_id: CameraIdPath, session: SessionDep, user: CurrentUser) -> CameraRead:
+    return CameraRead.shown_to(service.get_camera(session, camera_id), user.role)
 
 
 @router.patch("/cameras/{camera_id}", response_model=CameraRead)
-def update_camera(camera_id: CameraIdPath, data: CameraUpdate, session: SessionDep, _admin: AdminUser) -> CameraRead:
-    return CameraRead.model_validate(service.update_camera(session, camera_id, data))
+def update_camera(camera_id: CameraIdPath, data: CameraUpdate, session: SessionDep, admin: AdminUser) -> CameraRead:
+    return CameraRead.shown_to(service.update_camera(session, camera_id, data), admin.role)
 
 
 @router.delete("/cameras/{camera_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(409))
@@ -64,7 +65,8 @@ def delete_camera(camera_id: CameraIdPath, session: SessionDep, _admin: AdminUse
 )
 def record_camera_heartbeat(camera_id: CameraIdPath, session: SessionDep, caller: IngestPrincipal) -> CameraRead:
     caller.check_camera(camera_id)
-    return CameraRead.model_validate(service.record_heartbeat(session, camera_id))
+    camera = service.record_heartbeat(session, camera_id)
+    return CameraRead.shown_to(camera, caller.user.role if caller.user else None)
 
 
 @device_keys_router.post(
