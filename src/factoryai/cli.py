@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
+from pydantic import ValidationError
 
 from factoryai import __version__
 from factoryai.accounts.models import ApiKeyScope, Role
@@ -49,6 +50,11 @@ def main(
     ] = None,
 ) -> None:
     ctx.obj = config
+
+
+def _invalid(exc: ValidationError) -> typer.Exit:
+    """A command's options refused by its schema, as one line naming each field."""
+    return _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -150,7 +156,9 @@ def serve(
         port=port or settings.server.port,
         workers=workers,
         log_config=None,  # keep our handlers (request ids, JSON)
-        proxy_headers=settings.server.trust_forwarded_for,
+        # uvicorn resolves X-Forwarded-For the same way (right-most untrusted hop), so logs show the client too.
+        proxy_headers=bool(settings.server.trusted_proxies),
+        forwarded_allow_ips=settings.server.trusted_proxies or None,
     )
 
 
@@ -202,8 +210,6 @@ def user_create(
     full_name: Annotated[str | None, typer.Option(help="Name shown on the dashboard.")] = None,
 ) -> None:
     """Create a dashboard user."""
-    from pydantic import ValidationError
-
     from factoryai.accounts import service
     from factoryai.accounts.schemas import UserCreate
     from factoryai.core.db import unit_of_work
@@ -213,7 +219,7 @@ def user_create(
     try:
         data = UserCreate(username=username, password=password, role=role, full_name=full_name)
     except ValidationError as exc:
-        raise _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
+        raise _invalid(exc) from None
     try:
         with _sessions(settings) as (factory, _), unit_of_work(factory) as session:
             user = service.create_user(session, data, settings)
@@ -227,16 +233,32 @@ def api_key_create(
     ctx: typer.Context,
     name: Annotated[str, typer.Option(help="What the key is for, e.g. 'gate edge box'.")],
     scope: Annotated[list[ApiKeyScope], typer.Option(help="ingest and/or metrics.")] = [ApiKeyScope.INGEST],  # noqa: B006
+    camera: Annotated[
+        list[str] | None,
+        typer.Option(help="A camera id the device speaks for (repeat for several). Without: an unbound key."),
+    ] = None,
 ) -> None:
     """Create a device API key and print it (only its hash is stored)."""
-    from factoryai.accounts import service
-    from factoryai.accounts.schemas import ApiKeyCreate
+    from factoryai.accounts.schemas import UNBOUND_KEY_WARNING, ApiKeyCreate
+    from factoryai.cameras import service
     from factoryai.core.db import unit_of_work
+    from factoryai.core.errors import AppError
 
     settings = _settings(ctx)
-    with _sessions(settings) as (factory, _), unit_of_work(factory) as session:
-        key, plaintext = service.create_api_key(session, ApiKeyCreate(name=name, scopes=scope), None)
-        typer.echo(f"API key {key.id} ({', '.join(key.scopes)}): {plaintext}")
+    try:
+        data = ApiKeyCreate(name=name, scopes=scope, camera_ids=camera or [])
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    try:
+        with _sessions(settings) as (factory, _), unit_of_work(factory) as session:
+            key, plaintext = service.create_device_key(session, data, None)
+            typer.echo(f"API key {key.id} ({', '.join(key.scopes)}): {plaintext}")
+            if key.camera_ids:
+                typer.echo(f"bound to cameras: {', '.join(key.camera_ids)}")
+            elif ApiKeyScope.INGEST in key.scopes:
+                typer.secho(f"warning: {UNBOUND_KEY_WARNING}", err=True, fg=typer.colors.YELLOW)
+    except AppError as exc:
+        raise _fail(exc.message) from None
 
 
 @app.command("seed-demo")

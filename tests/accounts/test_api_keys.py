@@ -15,7 +15,7 @@ from factoryai.core.db import create_session_factory
 from tests.accounts.helpers import KEYS, USERS, create_camera, create_key, me
 from tests.conftest import assert_error
 
-KEY_FIELDS = {"id", "name", "key_prefix", "scopes", "created_at", "last_used_at", "revoked_at"}
+KEY_FIELDS = {"id", "name", "key_prefix", "scopes", "camera_ids", "warning", "created_at", "last_used_at", "revoked_at"}
 
 
 # -------------------------------------------------------------------------------------------- API keys

@@ -44,9 +44,11 @@ def test_token_of_user_deactivated_afterwards_is_refused(
     assert response.headers.get("www-authenticate") == "Bearer"
     assert_error(client.get("/api/v1/departments", headers=bearer(token)), 401, "unauthorized")
 
-    # Re-activated, the same token is good again: the check is on every request, not baked into the token.
+    # Re-activated, the old token stays dead (the deactivation bumped the user's token version): log in again.
     client.patch(f"/api/v1/users/{user_id}", json={"is_active": True}, headers=admin_headers)
-    assert client.get(ME, headers=bearer(token)).status_code == 200
+    assert_error(client.get(ME, headers=bearer(token)), 401, "unauthorized")
+    fresh = login(client, "guard-1", FIXTURE_PASSWORD).json()["access_token"]
+    assert client.get(ME, headers=bearer(fresh)).status_code == 200
 
 
 def test_token_of_deleted_user_is_refused(

@@ -19,7 +19,9 @@ def test_patch_role_is_active_and_password(client: TestClient, admin_headers: di
     promoted = client.patch(f"{USERS}/{user['id']}", json={"role": "security"}, headers=admin_headers)
     assert promoted.status_code == 200, promoted.text
     assert promoted.json()["role"] == "security"
-    assert me(client, old_headers)["role"] == "security"  # the role is read per request, not from the token
+    # A role change ends the sessions issued before it; a new log-in carries the new role.
+    assert_error(client.get(ME, headers=old_headers), 401, "unauthorized")
+    assert me(client, token_headers(client, "worker", "first-password"))["role"] == "security"
 
     repassed = client.patch(f"{USERS}/{user['id']}", json={"password": "second-password"}, headers=admin_headers)
     assert repassed.status_code == 200, repassed.text

@@ -104,3 +104,17 @@ def test_current_shows_the_latest_count_its_age_and_todays_totals(
     assert hall["age_seconds"] == 60
     assert rows["CAM-YARD"]["current_count"] is None
     assert (rows["CAM-YARD"]["capacity"], rows["CAM-YARD"]["over_capacity"]) == (10, False)
+
+
+def test_a_key_bound_to_one_zone_cannot_send_for_another(client, admin_headers, session: Session) -> None:
+    zone(client, admin_headers, "CAM-HALL")
+    zone(client, admin_headers, "CAM-YARD")
+    created = client.post(
+        "/api/v1/api-keys", json={"name": "hall box", "camera_ids": ["CAM-HALL"]}, headers=admin_headers
+    )
+    assert created.status_code == 201, created.text
+    hall_box = {"X-API-Key": created.json()["key"]}
+    assert post_samples(client, hall_box, [sample("CAM-HALL", T0, 1)]).status_code == 200
+    error = assert_error(post_samples(client, hall_box, [sample("CAM-HALL", T0, 1), sample("CAM-YARD", T0, 2)]), 403)
+    assert "CAM-HALL" in error["message"]
+    assert count_rows(session, OccupancyLog) == 1

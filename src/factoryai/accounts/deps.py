@@ -15,6 +15,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from factoryai.accounts import service as accounts
 from factoryai.accounts.models import ApiKeyScope, Role, User
 from factoryai.accounts.service import DeviceKey
+from factoryai.accounts.throttle import client_address, trusted_networks
 from factoryai.core.auth import API_KEY_PREFIX
 from factoryai.core.errors import ForbiddenError, UnauthorizedError
 from factoryai.core.web import SessionDep, SettingsDep
@@ -27,6 +28,12 @@ api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="D
 class Principal:
     user: User | None = None
     api_key: DeviceKey | None = None
+
+    def check_camera(self, camera_id: str | None) -> None:
+        """Routes that take a camera call this first: a device key bound to cameras speaks only for them (403
+        naming them, also when no camera is named); a logged-in user, or an unbound key, may name any camera."""
+        if self.api_key is not None:
+            self.api_key.check_camera(camera_id)
 
 
 def device_key_cache(request: Request) -> accounts.DeviceKeyCache:
@@ -94,9 +101,7 @@ HrUser = Annotated[User, Depends(require_role(Role.HR))]
 
 
 async def client_key(request: Request, settings: SettingsDep) -> str:
-    """The client address used for throttling (X-Forwarded-For only when configured as trusted)."""
-    if settings.server.trust_forwarded_for:
-        forwarded = request.headers.get("x-forwarded-for")
-        if forwarded:
-            return forwarded.split(",")[0].strip()[:100]
-    return request.client.host if request.client else "unknown"
+    """The client address used for throttling: X-Forwarded-For is read only from configured trusted proxies."""
+    peer = request.client.host if request.client else "unknown"
+    proxies = trusted_networks(settings.server.trusted_proxies)
+    return client_address(peer, request.headers.getlist("x-forwarded-for"), proxies)[:100]

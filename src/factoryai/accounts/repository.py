@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from factoryai.accounts.models import ApiKey, LoginFailure, User
@@ -44,26 +44,40 @@ def list_api_keys(session: Session, page: PageParams) -> tuple[Sequence[ApiKey],
     return paginate(session, select(ApiKey).order_by(ApiKey.id), page)
 
 
-def count_login_failures(session: Session, client_key: str, since: datetime) -> int:
-    query = select(func.count()).where(LoginFailure.client_key == client_key, LoginFailure.occurred_at >= since)
+def _failures(client_key: str, since: datetime, username: str | None) -> list[ColumnElement[bool]]:
+    where = [LoginFailure.client_key == client_key, LoginFailure.occurred_at >= since]
+    if username is not None:  # user names are case-insensitive (get_user_by_username): so are their failures
+        where.append(func.lower(LoginFailure.username) == username.lower())
+    return where
+
+
+def count_login_failures(session: Session, client_key: str, since: datetime, *, username: str | None = None) -> int:
+    query = select(func.count()).where(*_failures(client_key, since, username))
     return session.scalar(query) or 0
 
 
-def oldest_login_failure(session: Session, client_key: str, since: datetime) -> datetime | None:
-    query = select(func.min(LoginFailure.occurred_at)).where(
-        LoginFailure.client_key == client_key, LoginFailure.occurred_at >= since
-    )
-    return session.scalar(query)
+def oldest_login_failure(
+    session: Session, client_key: str, since: datetime, *, username: str | None = None
+) -> datetime | None:
+    return session.scalar(select(func.min(LoginFailure.occurred_at)).where(*_failures(client_key, since, username)))
 
 
 def add_login_failure(session: Session, client_key: str, username: str | None, at: datetime) -> None:
     session.add(LoginFailure(client_key=client_key, username=username, occurred_at=at))
 
 
-def delete_login_failures(session: Session, *, client_key: str | None = None, before: datetime | None = None) -> None:
+def delete_login_failures(
+    session: Session,
+    *,
+    client_key: str | None = None,
+    username: str | None = None,
+    before: datetime | None = None,
+) -> None:
     query = delete(LoginFailure)
     if client_key is not None:
         query = query.where(LoginFailure.client_key == client_key)
+    if username is not None:
+        query = query.where(func.lower(LoginFailure.username) == username.lower())
     if before is not None:
         query = query.where(LoginFailure.occurred_at < before)
     session.execute(query)

@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from factoryai.accounts import service
 from factoryai.accounts.deps import AdminUser, CurrentUser, client_key, device_key_cache
-from factoryai.accounts.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, Token, UserCreate, UserRead, UserUpdate
+from factoryai.accounts.schemas import ApiKeyRead, Token, UserCreate, UserRead, UserUpdate
 from factoryai.accounts.throttle import LoginThrottle
 from factoryai.core.schemas import IdPath, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, error_response, errors
@@ -22,7 +22,12 @@ router = APIRouter(prefix=API_V1, tags=["accounts"])
     "/auth/login",
     response_model=Token,
     summary="Log in and get a bearer token",
-    responses=errors(401, 429, e401="Wrong username or password", e429="Too many failed log-ins from this client"),
+    responses=errors(
+        401,
+        429,
+        e401="Wrong username or password",
+        e429="Too many failed log-ins for this username from this address, or from this address",
+    ),
 )
 def login(
     request: Request,
@@ -32,13 +37,13 @@ def login(
     client: Annotated[str, Depends(client_key)],
 ) -> Token | JSONResponse:
     throttle: LoginThrottle = request.app.state.login_throttle
-    throttle.check(session, client)
+    throttle.check(session, client, form.username)
     user = service.authenticate(session, form.username, form.password)
     if user is None:
         throttle.record_failure(session, client, form.username)
         # Answered, not raised: raising would roll back the failure just counted.
         return error_response(401, "unauthorized", "wrong username or password", headers={"WWW-Authenticate": "Bearer"})
-    throttle.reset(session, client)
+    throttle.reset(session, client, form.username)
     token, expires_in = service.issue_token(user, settings)
     return Token(access_token=token, expires_in=expires_in)
 
@@ -70,15 +75,7 @@ def list_api_keys(session: SessionDep, _admin: AdminUser, page: PageDep) -> Page
     return to_page(ApiKeyRead, *service.list_api_keys(session, page), page)
 
 
-@router.post(
-    "/api-keys",
-    response_model=ApiKeyCreated,
-    status_code=status.HTTP_201_CREATED,
-    summary="Create a device API key (the key is shown once)",
-)
-def create_api_key(data: ApiKeyCreate, session: SessionDep, admin: AdminUser) -> ApiKeyCreated:
-    key, plaintext = service.create_api_key(session, data, admin)
-    return ApiKeyCreated.model_validate({**ApiKeyRead.model_validate(key).model_dump(), "key": plaintext})
+# POST /api-keys lives in cameras/router.py: binding a key to cameras is a cameras rule (CONTRIBUTING rule 1).
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyRead, summary="Revoke an API key")

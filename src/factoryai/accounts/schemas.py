@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, computed_field
 
 from factoryai.accounts.models import ApiKeyScope, Role
 from factoryai.core.schemas import InputModel, ReadModel, UpdateModel
@@ -48,10 +48,27 @@ class UserRead(ReadModel):
     created_at: datetime
 
 
+# A camera id as cameras.schemas.CameraId spells it (this layer cannot import cameras); the cameras service then
+# checks that each one exists.
+CameraRef = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+]
+UNBOUND_KEY_WARNING = (
+    "not bound to any camera: this key may speak for every camera; create one with camera_ids "
+    "(factoryai api-key create --camera ...) for each device and revoke this one"
+)
+
+
 class ApiKeyCreate(InputModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     scopes: list[ApiKeyScope] = Field(
         default_factory=lambda: [ApiKeyScope.INGEST], min_length=1, description="What the key may call."
+    )
+    camera_ids: list[CameraRef] = Field(
+        default_factory=list,
+        max_length=100,
+        description="The cameras this device speaks for: its punches, plate reads and heartbeats must name one of "
+        "them (403 otherwise). Empty: an unbound key, allowed for now but warned about.",
     )
 
 
@@ -60,9 +77,16 @@ class ApiKeyRead(ReadModel):
     name: str
     key_prefix: str
     scopes: list[ApiKeyScope]
+    camera_ids: list[str] = Field(description="The cameras the key may speak for; empty: unbound (see warning).")
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+    @computed_field(description="Set when the key needs attention, e.g. an ingest key bound to no camera.")
+    def warning(self) -> str | None:
+        if ApiKeyScope.INGEST in self.scopes and not self.camera_ids and self.revoked_at is None:
+            return UNBOUND_KEY_WARNING
+        return None
 
 
 class ApiKeyCreated(ApiKeyRead):

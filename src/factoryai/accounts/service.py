@@ -13,12 +13,18 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from factoryai.accounts import repository
-from factoryai.accounts.models import ApiKey, Role, User
-from factoryai.accounts.schemas import ApiKeyCreate, UserCreate, UserUpdate
+from factoryai.accounts.models import ApiKey, ApiKeyScope, Role, User
+from factoryai.accounts.schemas import UNBOUND_KEY_WARNING, ApiKeyCreate, UserCreate, UserUpdate
 from factoryai.core import auth
 from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
-from factoryai.core.errors import ConflictError, NotFoundError, UnauthorizedError, ValidationFailedError
+from factoryai.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    UnauthorizedError,
+    ValidationFailedError,
+)
 from factoryai.core.schemas import PageParams
 
 log = logging.getLogger(__name__)
@@ -71,12 +77,19 @@ def update_user(session: Session, user_id: int, data: UserUpdate, settings: Sett
     changes = data.changes()
     if user.id == acting.id and (changes.get("is_active") is False or changes.get("role") not in (None, Role.ADMIN)):
         raise ConflictError("you cannot demote or deactivate your own account; ask another admin")
+    ends_sessions = False
     if "password" in changes:
         password = changes.pop("password")
         _check_password(password, settings)
         user.password_hash = auth.hash_password(password)
+        ends_sessions = True
     for field, value in changes.items():
-        setattr(user, field, value.value if isinstance(value, Role) else value)
+        value = value.value if isinstance(value, Role) else value
+        # A new role or a deactivation (even one undone later) is a change of access: tokens from before it end.
+        ends_sessions |= field in ("role", "is_active") and getattr(user, field) != value
+        setattr(user, field, value)
+    if ends_sessions:
+        user.token_version += 1
     session.flush()
     return user
 
@@ -93,18 +106,25 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def issue_token(user: User, settings: Settings) -> tuple[str, int]:
     minutes = settings.auth.access_token_expire_minutes
-    token = auth.create_access_token(user.id, settings.auth.secret_key.get_secret_value(), minutes)
+    secret = settings.auth.secret_key.get_secret_value()
+    token = auth.create_access_token(user.id, secret, minutes, version=user.token_version)
     return token, minutes * 60
 
 
 def user_from_token(session: Session, token: str, settings: Settings) -> User:
+    bearer = {"WWW-Authenticate": "Bearer"}
     try:
         claims = auth.decode_access_token(token, settings.auth.secret_key.get_secret_value())
     except auth.InvalidTokenError as exc:
-        raise UnauthorizedError(str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+        raise UnauthorizedError(str(exc), headers=bearer) from None
     user = repository.get_user(session, claims.user_id)
     if user is None or not user.is_active:
-        raise UnauthorizedError("user no longer exists or is disabled", headers={"WWW-Authenticate": "Bearer"})
+        raise UnauthorizedError("user no longer exists or is disabled", headers=bearer)
+    if claims.version != user.token_version:
+        raise UnauthorizedError(
+            "this session has ended: the account's password, role or access changed since it was issued; log in again",
+            headers=bearer,
+        )
     return user
 
 
@@ -146,12 +166,15 @@ def bootstrap_admin(session: Session, settings: Settings) -> str | None:
 
 
 def create_api_key(session: Session, data: ApiKeyCreate, created_by: User | None) -> tuple[ApiKey, str]:
+    """Store a new key. ``data.camera_ids`` must already name existing cameras, as spelled there (the cameras
+    service checks them: cameras.service.create_device_key)."""
     plaintext = auth.generate_api_key()
     key = ApiKey(
         name=data.name,
         key_prefix=plaintext[:12],
         key_hash=auth.hash_api_key(plaintext),
         scopes=sorted({scope.value for scope in data.scopes}),
+        camera_ids=sorted(set(data.camera_ids)),
         created_by_id=created_by.id if created_by else None,
     )
     session.add(key)
@@ -166,17 +189,46 @@ class DeviceKey:
     id: int
     name: str
     scopes: tuple[str, ...]
+    camera_ids: tuple[str, ...] = ()  # empty: unbound, may speak for any camera (warned about)
+
+    def check_camera(self, camera_id: str | None) -> None:
+        """A key bound to cameras speaks only for them: 403 for another camera, or for none where one is named."""
+        if not self.camera_ids:
+            return
+        allowed = ", ".join(self.camera_ids)
+        details = {"field": "camera_id", "camera_id": camera_id, "allowed_cameras": list(self.camera_ids)}
+        if camera_id is None:
+            raise ForbiddenError(
+                f"API key {self.name!r} is bound to cameras {allowed}: name the camera (camera_id) it speaks for",
+                details=details,
+            )
+        if camera_id not in self.camera_ids:
+            raise ForbiddenError(
+                f"API key {self.name!r} may speak only for cameras {allowed}, not for {camera_id!r}; "
+                "use the key made for that camera's device",
+                details=details,
+            )
 
 
 class DeviceKeyCache:
     """Valid keys seen in the last few seconds, so a camera posting several punches a second does not cost a
     key look-up each time. A revocation takes effect at once in this process and within the TTL in others.
+    Also remembers which unbound keys were warned about, so the log says it once per key per process.
     Owned by the app that made it (see factoryai.resources)."""
 
     def __init__(self, ttl: float = 0) -> None:
         self.ttl = ttl
         self._entries: dict[str, tuple[float, DeviceKey]] = {}
+        self._warned: set[int] = set()
         self._lock = threading.Lock()
+
+    def first_warning(self, key_id: int) -> bool:
+        """True the first time this is asked for a key (then it is logged); False after."""
+        with self._lock:
+            if key_id in self._warned:
+                return False
+            self._warned.add(key_id)
+            return True
 
     def get(self, key_hash: str) -> DeviceKey | None:
         with self._lock:
@@ -209,7 +261,9 @@ def resolve_api_key(session: Session, plaintext: str, cache: DeviceKeyCache | No
     now = utcnow()
     if key.last_used_at is None or now - key.last_used_at > _API_KEY_TOUCH_INTERVAL:
         key.last_used_at = now  # coarse, so a busy device doesn't write on every request
-    device = DeviceKey(id=key.id, name=key.name, scopes=tuple(key.scopes))
+    device = DeviceKey(id=key.id, name=key.name, scopes=tuple(key.scopes), camera_ids=tuple(key.camera_ids))
+    if not device.camera_ids and ApiKeyScope.INGEST in device.scopes and (cache is None or cache.first_warning(key.id)):
+        log.warning("API key %r (id %d) is %s", key.name, key.id, UNBOUND_KEY_WARNING)
     if cache is not None:
         cache.put(key_hash, device)
     return device

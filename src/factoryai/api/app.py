@@ -22,9 +22,10 @@ from factoryai.api.errors import install_error_handlers
 from factoryai.api.health import router as health_router
 from factoryai.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from factoryai.attendance.router import router as attendance_router
+from factoryai.cameras.router import device_keys_router
 from factoryai.cameras.router import router as cameras_router
 from factoryai.core import migrate
-from factoryai.core.config import Settings
+from factoryai.core.config import DEV_SECRET_KEY, Settings
 from factoryai.core.db import create_db_engine, create_session_factory, unit_of_work
 from factoryai.identity.router import router as identity_router
 from factoryai.occupancy.router import router as occupancy_router
@@ -51,6 +52,13 @@ def prepare_database(engine: Engine, settings: Settings) -> None:
     """
     if migrate.pending_revisions(engine):
         raise SchemaOutdatedError("the database schema is not up to date: run 'factoryai db upgrade'")
+    if settings.auth.secret_key.get_secret_value() == DEV_SECRET_KEY:
+        # Production refuses this key (core.config); a development server reachable by others must not be quiet
+        # about it: anyone who knows the published default can sign themselves an admin token.
+        log.warning(
+            "auth.secret_key is the published development default: anyone can forge log-in tokens for this "
+            "server; set FACTORYAI_AUTH__SECRET_KEY to a random secret of at least 32 characters"
+        )
     with unit_of_work(create_session_factory(engine)) as session:
         generated = accounts.bootstrap_admin(session, settings)
     if generated:
@@ -105,6 +113,7 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
     install_error_handlers(app)
     routers = (
         accounts_router,
+        device_keys_router,
         organization_router,
         attendance_router,
         cameras_router,

@@ -54,7 +54,7 @@ def punch_by_face(
     at: datetime | None,
 ) -> FacePunchOutcome:
     if camera_id is not None:
-        cameras.get_camera_for_event(session, camera_id)
+        cameras.get_camera_for_event(session, camera_id, roles=cameras.PUNCH_ROLES)
     when = (at or utcnow()).astimezone(UTC)  # snapshot folders are UTC dates, as the retry job sees them
     try:
         pause = settings.identity.engine_pause_seconds

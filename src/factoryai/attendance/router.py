@@ -48,7 +48,8 @@ EXPORT_RESPONSES = {200: {"content": {"text/csv": {}, "application/vnd.ms-excel"
     summary="Check in (spec Module 3); a punch at an 'exit' camera is a check-out",
     responses=errors(404, 409, e404="No such employee"),
 )
-def check_in(data: PunchRequest, session: SessionDep, settings: SettingsDep, _caller: PunchCaller) -> PunchResult:
+def check_in(data: PunchRequest, session: SessionDep, settings: SettingsDep, caller: PunchCaller) -> PunchResult:
+    caller.check_camera(data.camera_id)
     return service.punch(session, data, settings)
 
 
@@ -69,10 +70,13 @@ def check_in_by_face(
     faces: FacesDep,
     store: SnapshotStoreDep,
     response: Response,
-    _caller: PunchCaller,
-    camera_id: Annotated[str | None, Form(min_length=1, max_length=50)] = None,
+    caller: PunchCaller,
+    camera_id: Annotated[
+        str | None, Form(min_length=1, max_length=50, description="An enabled 'entrance' or 'exit' camera.")
+    ] = None,
     timestamp: Annotated[AwareDatetime | None, Form(description="When the frame was taken; defaults to now.")] = None,
 ) -> FacePunchResult:
+    caller.check_camera(camera_id)
     data = read_upload(image, settings.identity.max_image_mb, "image")
     outcome = face_punch.punch_by_face(session, faces, store, settings, data, camera_id, timestamp)
     if outcome.pending_id is not None:
@@ -97,7 +101,8 @@ def check_in_by_face(
 
 
 @router.post("/attendance/check-out", response_model=PunchResult, summary="Check out", responses=errors(404, 409))
-def check_out(data: PunchRequest, session: SessionDep, settings: SettingsDep, _caller: PunchCaller) -> PunchResult:
+def check_out(data: PunchRequest, session: SessionDep, settings: SettingsDep, caller: PunchCaller) -> PunchResult:
+    caller.check_camera(data.camera_id)
     return service.check_out(session, data, settings)
 
 

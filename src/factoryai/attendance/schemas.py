@@ -18,7 +18,9 @@ class PunchRequest(InputModel):
         None, description="When the punch happened, ISO-8601 with a UTC offset; defaults to now."
     )
     camera_id: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = Field(
-        None, description="The camera that saw the employee. Punches at an 'exit' camera are check-outs."
+        None,
+        description="The camera that saw the employee: an enabled 'entrance' or 'exit' camera. Punches at an "
+        "'exit' camera are check-outs.",
     )
     confidence: float | None = Field(
         None, ge=0, le=100, description="Face-match similarity 0-100, when a recognition produced the punch."

@@ -102,7 +102,9 @@ def _result(record: AttendanceRecord, action: str, skipped: bool) -> PunchResult
 def punch(session: Session, data: PunchRequest, settings: Settings) -> PunchResult:
     """A punch from the API or a camera: check-out at an 'exit' camera, check-in everywhere else."""
     at = _punch_time(data.timestamp, settings)
-    camera = cameras.get_camera_for_event(session, data.camera_id) if data.camera_id else None
+    camera = (
+        cameras.get_camera_for_event(session, data.camera_id, roles=cameras.PUNCH_ROLES) if data.camera_id else None
+    )
     if camera is not None and camera.role == CameraRole.EXIT:
         result = _check_out(session, data.employee_id, at, camera.id, settings)
     else:
@@ -125,7 +127,7 @@ def punch_seen_earlier(
 def check_out(session: Session, data: PunchRequest, settings: Settings) -> PunchResult:
     at = _punch_time(data.timestamp, settings)
     if data.camera_id is not None:
-        cameras.get_camera_for_event(session, data.camera_id)
+        cameras.get_camera_for_event(session, data.camera_id, roles=cameras.PUNCH_ROLES)
     result = _check_out(session, data.employee_id, at, data.camera_id, settings)
     _log_recognition(session, data, at)
     return result

@@ -8,13 +8,17 @@ from fastapi import APIRouter, Depends, Path, Response, status
 
 from factoryai.accounts.deps import AdminUser, CurrentUser, Principal, require_scope
 from factoryai.accounts.models import ApiKeyScope
+from factoryai.accounts.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from factoryai.cameras import service
 from factoryai.cameras.models import CameraRole
 from factoryai.cameras.schemas import CameraCreate, CameraRead, CameraUpdate
-from factoryai.core.schemas import Page, PageDep, SearchQuery, to_page
+from factoryai.core.schemas import Page, PageDep, SearchQuery
 from factoryai.core.web import API_V1, SessionDep, errors
 
 router = APIRouter(prefix=API_V1, tags=["cameras"])
+# Creating a device key binds it to cameras that must exist, a cameras rule (CONTRIBUTING rule 1); the route is
+# documented with the other key routes, under accounts.
+device_keys_router = APIRouter(prefix=API_V1, tags=["accounts"])
 CameraIdPath = Annotated[str, Path(min_length=1, max_length=50)]
 IngestPrincipal = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST))]
 
@@ -22,29 +26,30 @@ IngestPrincipal = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST)
 @router.get("/cameras", response_model=Page[CameraRead])
 def list_cameras(
     session: SessionDep,
-    _user: CurrentUser,
+    user: CurrentUser,
     page: PageDep,
     role: CameraRole | None = None,
     enabled: bool | None = None,
     q: SearchQuery = None,
 ) -> Page[CameraRead]:
-    rows = service.list_cameras(session, page, role=role.value if role else None, enabled=enabled, q=q)
-    return to_page(CameraRead, *rows, page)
+    rows, total = service.list_cameras(session, page, role=role.value if role else None, enabled=enabled, q=q)
+    items = [CameraRead.shown_to(camera, user.role) for camera in rows]
+    return Page[CameraRead](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post("/cameras", response_model=CameraRead, status_code=status.HTTP_201_CREATED, responses=errors(409))
-def create_camera(data: CameraCreate, session: SessionDep, _admin: AdminUser) -> CameraRead:
-    return CameraRead.model_validate(service.create_camera(session, data))
+def create_camera(data: CameraCreate, session: SessionDep, admin: AdminUser) -> CameraRead:
+    return CameraRead.shown_to(service.create_camera(session, data), admin.role)
 
 
 @router.get("/cameras/{camera_id}", response_model=CameraRead)
-def get_camera(camera_id: CameraIdPath, session: SessionDep, _user: CurrentUser) -> CameraRead:
-    return CameraRead.model_validate(service.get_camera(session, camera_id))
+def get_camera(camera_id: CameraIdPath, session: SessionDep, user: CurrentUser) -> CameraRead:
+    return CameraRead.shown_to(service.get_camera(session, camera_id), user.role)
 
 
 @router.patch("/cameras/{camera_id}", response_model=CameraRead)
-def update_camera(camera_id: CameraIdPath, data: CameraUpdate, session: SessionDep, _admin: AdminUser) -> CameraRead:
-    return CameraRead.model_validate(service.update_camera(session, camera_id, data))
+def update_camera(camera_id: CameraIdPath, data: CameraUpdate, session: SessionDep, admin: AdminUser) -> CameraRead:
+    return CameraRead.shown_to(service.update_camera(session, camera_id, data), admin.role)
 
 
 @router.delete("/cameras/{camera_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(409))
@@ -58,5 +63,18 @@ def delete_camera(camera_id: CameraIdPath, session: SessionDep, _admin: AdminUse
     response_model=CameraRead,
     summary="A camera worker reports that the camera is alive (device API key, scope 'ingest')",
 )
-def record_camera_heartbeat(camera_id: CameraIdPath, session: SessionDep, _device: IngestPrincipal) -> CameraRead:
-    return CameraRead.model_validate(service.record_heartbeat(session, camera_id))
+def record_camera_heartbeat(camera_id: CameraIdPath, session: SessionDep, caller: IngestPrincipal) -> CameraRead:
+    caller.check_camera(camera_id)
+    camera = service.record_heartbeat(session, camera_id)
+    return CameraRead.shown_to(camera, caller.user.role if caller.user else None)
+
+
+@device_keys_router.post(
+    "/api-keys",
+    response_model=ApiKeyCreated,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a device API key bound to its cameras (the key is shown once)",
+)
+def create_api_key(data: ApiKeyCreate, session: SessionDep, admin: AdminUser) -> ApiKeyCreated:
+    key, plaintext = service.create_device_key(session, data, admin)
+    return ApiKeyCreated.model_validate({**ApiKeyRead.model_validate(key).model_dump(), "key": plaintext})

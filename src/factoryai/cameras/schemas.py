@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote_plus, urlsplit, urlunsplit
 
 from pydantic import AfterValidator, Field, StringConstraints, field_serializer, model_validator
 
+from factoryai.accounts.models import Role
 from factoryai.cameras.models import CameraRole
 from factoryai.core.schemas import InputModel, Name, ReadModel, UpdateModel
 
@@ -39,26 +40,53 @@ SourceUrl = Annotated[
 
 
 MASK = "***"
+# Query parameters that carry credentials in camera URLs (HTTP snapshot and MJPEG endpoints, signed stream links),
+# compared case-insensitively: their values are masked like the password in user:***@host.
+SECRET_PARAMETERS = frozenset(
+    {"password", "pass", "passwd", "pwd", "token", "access_token", "key", "apikey", "api_key", "auth", "secret"}
+).union({"signature"})
+
+
+def _is_secret(parameter: str) -> bool:
+    return unquote_plus(parameter).strip().lower() in SECRET_PARAMETERS
+
+
+def _query_items(query: str) -> list[tuple[str, str, str]]:
+    """(name, '=', value) per &-separated item, as written (nothing decoded or re-encoded)."""
+    return [item.partition("=") for item in query.split("&")] if query else []
+
+
+def _with_query(parts: SplitResult, items: list[tuple[str, str, str]]) -> SplitResult:
+    return parts._replace(query="&".join(name + eq + value for name, eq, value in items))
 
 
 def mask_credentials(url: str) -> str:
-    """rtsp://user:secret@host/... → rtsp://user:***@host/... (the password never leaves the server)."""
+    """rtsp://user:secret@host/...?token=abc → rtsp://user:***@host/...?token=*** (secrets never leave the server;
+    the rest of the URL is kept exactly as written)."""
     parts = urlsplit(url)
+    masked = parts
     userinfo, at, host = parts.netloc.rpartition("@")
-    if not at or ":" not in userinfo:
-        return url
-    user = userinfo.split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:{MASK}@{host}"))
+    if at and ":" in userinfo:
+        masked = masked._replace(netloc=f"{userinfo.split(':', 1)[0]}:{MASK}@{host}")
+    items = _query_items(parts.query)
+    if any(eq and value and _is_secret(name) for name, eq, value in items):
+        masked = _with_query(masked, [(n, eq, MASK if eq and v and _is_secret(n) else v) for n, eq, v in items])
+    return url if masked == parts else urlunsplit(masked)
 
 
 def keep_stored_password(new_url: str, stored_url: str) -> str:
-    """A client that edits a camera sends back the masked URL it was shown: keep the real password then."""
+    """A client that edits a camera sends back the masked URL it was shown: keep the real secrets then (the
+    password in user:***@, and each secret query parameter still reading ***)."""
     new, old = urlsplit(new_url), urlsplit(stored_url)
-    if new.password != MASK or old.password is None:
-        return new_url
-    userinfo, _, host = new.netloc.rpartition("@")
-    user = userinfo.split(":", 1)[0]
-    return urlunsplit(new._replace(netloc=f"{user}:{old.password}@{host}"))
+    kept = new
+    if new.password == MASK and old.password is not None:
+        userinfo, _, host = new.netloc.rpartition("@")
+        kept = kept._replace(netloc=f"{userinfo.split(':', 1)[0]}:{old.password}@{host}")
+    stored = {n: v for n, eq, v in _query_items(old.query) if eq and _is_secret(n)}
+    items = _query_items(new.query)
+    if any(v == MASK and n in stored for n, _, v in items):
+        kept = _with_query(kept, [(n, eq, stored[n] if v == MASK and n in stored else v) for n, eq, v in items])
+    return new_url if kept == new else urlunsplit(kept)
 
 
 class CameraSettings(InputModel):
@@ -114,7 +142,10 @@ class CameraUpdate(UpdateModel):
 class CameraRead(ReadModel):
     id: str
     name: str
-    source_url: str
+    source_url: str | None = Field(
+        description="Where the stream is read, with its credentials masked (user:***@, ?password=***). Shown to "
+        "admins only: null for every other role and for devices."
+    )
     role: CameraRole
     enabled: bool
     settings: CameraSettings
@@ -123,5 +154,12 @@ class CameraRead(ReadModel):
     updated_at: datetime
 
     @field_serializer("source_url")
-    def _masked(self, url: str) -> str:
-        return mask_credentials(url)
+    def _masked(self, url: str | None) -> str | None:
+        return None if url is None else mask_credentials(url)
+
+    @classmethod
+    def shown_to(cls, camera: object, role: str | None) -> CameraRead:
+        """The camera as a caller of this role may see it (``None``: a device). Source URLs, even masked, name
+        hosts, ports, paths and accounts on the camera network: only admins, who set them, need them."""
+        read = cls.model_validate(camera)
+        return read if role == Role.ADMIN else read.model_copy(update={"source_url": None})

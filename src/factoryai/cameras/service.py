@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy.orm import Session
 
+from factoryai.accounts import service as accounts
+from factoryai.accounts.models import ApiKey, User
+from factoryai.accounts.schemas import ApiKeyCreate
 from factoryai.cameras import repository
-from factoryai.cameras.models import Camera
+from factoryai.cameras.models import Camera, CameraRole
 from factoryai.cameras.schemas import CameraCreate, CameraUpdate, keep_stored_password
 from factoryai.core.clock import utcnow
 from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
@@ -79,6 +82,20 @@ def delete_camera(session: Session, camera_id: str) -> None:
     )
 
 
+def create_device_key(session: Session, data: ApiKeyCreate, created_by: User | None) -> tuple[ApiKey, str]:
+    """A device API key bound to cameras that exist (422 naming camera_ids otherwise), stored with their ids as
+    the cameras spell them. Lives here because the binding is a cameras rule; the key itself is accounts'."""
+    found = {camera_id: repository.get_camera_case_insensitive(session, camera_id) for camera_id in data.camera_ids}
+    unknown = [camera_id for camera_id, camera in found.items() if camera is None]
+    if unknown:
+        raise ValidationFailedError(
+            f"no camera {', '.join(map(repr, unknown))}: bind the key to registered cameras (GET /api/v1/cameras)",
+            details={"field": "camera_ids", "unknown": unknown},
+        )
+    bound = sorted({camera.id for camera in found.values() if camera is not None})
+    return accounts.create_api_key(session, data.model_copy(update={"camera_ids": bound}), created_by)
+
+
 def record_heartbeat(session: Session, camera_id: str) -> Camera:
     camera = get_camera(session, camera_id)
     camera.last_seen_at = utcnow()
@@ -86,13 +103,29 @@ def record_heartbeat(session: Session, camera_id: str) -> Camera:
     return camera
 
 
-def get_camera_for_event(session: Session, camera_id: str) -> Camera:
-    """The camera named in an event body (punch, plate read): it must exist and be enabled (422 otherwise)."""
+# Which cameras may report which events: the one place this rule lives. A face punch from a gate camera, or a
+# plate read from an entrance camera, is a misconfigured (or spoofing) device, never something to act on: a plate
+# read at an entrance camera once published a gate-open command for it.
+PUNCH_ROLES = frozenset({CameraRole.ENTRANCE, CameraRole.EXIT})
+GATE_ROLES = frozenset({CameraRole.GATE})
+OCCUPANCY_ROLES = frozenset({CameraRole.ZONE})
+
+
+def get_camera_for_event(session: Session, camera_id: str, *, roles: Collection[CameraRole]) -> Camera:
+    """The camera named in an event (punch, plate read, people count): it must exist, be enabled and have one of
+    ``roles`` (PUNCH_ROLES, GATE_ROLES, OCCUPANCY_ROLES); 422 naming camera_id otherwise."""
     camera = repository.get_camera(session, camera_id)
     if camera is None:
         raise ValidationFailedError(f"camera {camera_id!r} does not exist", details={"field": "camera_id"})
     if not camera.enabled:
         raise ValidationFailedError(f"camera {camera_id!r} is disabled", details={"field": "camera_id"})
+    if camera.role not in roles:
+        wanted = sorted(role.value for role in roles)
+        raise ValidationFailedError(
+            f"camera {camera_id!r} is a {camera.role!r} camera; this event needs a camera of role "
+            f"{' or '.join(repr(r) for r in wanted)} (change the camera's role or send the right camera_id)",
+            details={"field": "camera_id", "role": camera.role, "allowed_roles": wanted},
+        )
     return camera
 
 

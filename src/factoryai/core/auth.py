@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -32,23 +33,33 @@ def verify_password(password: str, password_hash: str | None) -> bool:
     return _password_hash.verify(password, password_hash)
 
 
+# User ids are 32-bit integer columns: a subject outside them names no user, and must not reach the database
+# (SQLite and PostgreSQL both fail on an out-of-range integer parameter).
+_SUBJECT = re.compile(r"[1-9][0-9]{0,9}")
+_MAX_USER_ID = 2**31 - 1
+
+
 @dataclass(frozen=True)
 class TokenClaims:
     user_id: int
     expires_at: datetime
+    version: int | None  # the user's token_version when it was issued; None for tokens made before versions
 
 
 class InvalidTokenError(Exception):
     pass
 
 
-def create_access_token(user_id: int, secret: str, expire_minutes: int, now: datetime | None = None) -> str:
+def create_access_token(
+    user_id: int, secret: str, expire_minutes: int, now: datetime | None = None, *, version: int = 0
+) -> str:
     issued = now or utcnow()
     payload: dict[str, Any] = {
         "sub": str(user_id),
         "iat": issued,
         "exp": issued + timedelta(minutes=expire_minutes),
         "typ": "access",
+        "ver": version,
     }
     return jwt.encode(payload, secret, algorithm=JWT_ALGORITHM)
 
@@ -60,9 +71,15 @@ def decode_access_token(token: str, secret: str) -> TokenClaims:
         raise InvalidTokenError("token has expired") from exc
     except jwt.PyJWTError as exc:
         raise InvalidTokenError("token is not valid") from exc
-    if payload.get("typ") != "access" or not str(payload["sub"]).isdigit():
+    subject = payload["sub"]
+    if not isinstance(subject, str) or not _SUBJECT.fullmatch(subject) or int(subject) > _MAX_USER_ID:
         raise InvalidTokenError("token is not valid")
-    return TokenClaims(user_id=int(payload["sub"]), expires_at=datetime.fromtimestamp(payload["exp"], UTC))
+    if payload.get("typ") != "access":
+        raise InvalidTokenError("token is not valid")
+    version = payload.get("ver")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise InvalidTokenError("token is not valid")
+    return TokenClaims(user_id=int(subject), expires_at=datetime.fromtimestamp(payload["exp"], UTC), version=version)
 
 
 def generate_api_key() -> str:

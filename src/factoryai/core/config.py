@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 from datetime import time
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -98,7 +99,19 @@ class AuthSettings(Section):
     )
     password_min_length: int = Field(8, ge=6, le=128, description="Shortest password accepted for a user.")
     login_max_failures: int = Field(
-        5, ge=1, le=1000, description="Failed logins from one client within the window before it gets 429."
+        5,
+        ge=1,
+        le=1000,
+        description="Failed log-ins for one username from one client address within the window before that "
+        "username gets 429 from that address (other users behind the address are not affected).",
+    )
+    login_max_failures_per_address: int = Field(
+        50,
+        ge=1,
+        le=100_000,
+        description="Failed log-ins from one client address, whatever the usernames, within the window before the "
+        "address gets 429: the looser limit against trying many names. Keep it well above login_max_failures "
+        "when many people share one address (NAT, a proxy).",
     )
     login_failure_window_seconds: int = Field(
         300,
@@ -113,6 +126,15 @@ class AuthSettings(Section):
         description="How long a process trusts a device key it has checked; a revocation reaches other API "
         "processes within this time (0: check every request).",
     )
+
+    @model_validator(mode="after")
+    def _address_limit_is_the_looser(self) -> AuthSettings:
+        if self.login_max_failures_per_address < self.login_max_failures:
+            raise ValueError(
+                f"auth.login_max_failures_per_address ({self.login_max_failures_per_address}) must be at least "
+                f"auth.login_max_failures ({self.login_max_failures}): it is the looser, per-address limit"
+            )
+        return self
 
 
 class ServerSettings(Section):
@@ -129,10 +151,33 @@ class ServerSettings(Section):
     max_body_bytes: int = Field(
         32 * 1024 * 1024, ge=1024, description="Largest request body accepted; larger ones get 413."
     )
-    trust_forwarded_for: bool = Field(
-        False,
-        description="Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).",
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Reverse proxies (IP addresses or CIDRs, e.g. 10.0.0.0/8) whose X-Forwarded-For is believed: "
+        "the client is the right-most address in it that is not one of them. Empty: the header is ignored and the "
+        "connecting address is the client.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _replaced_settings(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "trust_forwarded_for" in data:
+            raise ValueError(
+                "server.trust_forwarded_for was replaced by server.trusted_proxies: list the addresses (IPs or "
+                "CIDRs) of the reverse proxies in front of the API (FACTORYAI_SERVER__TRUSTED_PROXIES='[\"10.0.0.1\"]')"
+            )
+        return data
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        networks = []
+        for entry in value:
+            try:
+                networks.append(str(ip_network(entry.strip(), strict=False)))
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or CIDR (e.g. 10.0.0.1 or 10.0.0.0/8)") from None
+        return networks
 
 
 class LoggingSettings(Section):

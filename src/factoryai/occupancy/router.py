@@ -46,10 +46,13 @@ def _export(fmt: ExportFormat, rows: list[Any], name: str) -> Response:
     "/occupancy/logs",
     response_model=IngestResult,
     summary="A batch of samples from a zone camera's counter: all stored or none; re-sent samples are skipped",
+    responses=errors(403),
 )
 def ingest_occupancy(
-    batch: OccupancyBatch, session: SessionDep, settings: SettingsDep, _caller: IngestCaller
+    batch: OccupancyBatch, session: SessionDep, settings: SettingsDep, caller: IngestCaller
 ) -> IngestResult:
+    for camera_id in dict.fromkeys(s.camera_id for s in batch.samples):
+        caller.check_camera(camera_id)  # a device key bound to cameras speaks only for them
     return service.ingest(session, batch, settings)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from factoryai.accounts.models import User
 from factoryai.cameras import service as cameras
-from factoryai.cameras.models import Camera, CameraRole
+from factoryai.cameras.models import Camera
 from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.errors import NotFoundError, ValidationFailedError
@@ -34,19 +34,14 @@ from factoryai.occupancy.schemas import (
 
 
 def _zone_camera(session: Session, camera_id: str, row: int, cache: dict[str, Camera]) -> Camera:
+    """The cameras rule for events (exists, enabled, role zone), its refusal naming the row."""
     if camera_id not in cache:
-        field = f"samples.{row}.camera_id"
-        camera = cameras.find_camera(session, camera_id)
-        if camera is None:
-            raise ValidationFailedError(f"sample {row}: camera {camera_id!r} does not exist", details={"field": field})
-        if camera.role != CameraRole.ZONE:
+        try:
+            cache[camera_id] = cameras.get_camera_for_event(session, camera_id, roles=cameras.OCCUPANCY_ROLES)
+        except ValidationFailedError as exc:
             raise ValidationFailedError(
-                f"sample {row}: camera {camera_id!r} is a {camera.role} camera; occupancy comes from zone cameras",
-                details={"field": field},
-            )
-        if not camera.enabled:
-            raise ValidationFailedError(f"sample {row}: camera {camera_id!r} is disabled", details={"field": field})
-        cache[camera_id] = camera
+                f"sample {row}: {exc.message}", details={"field": f"samples.{row}.camera_id"}
+            ) from exc
     return cache[camera_id]
 
 

@@ -38,8 +38,9 @@ SecurityUser = Annotated[User, Depends(require_role(Role.SECURITY))]
     summary="Three-layer quality gate on a plate read (confidence, format, watchlist); every decision is logged",
 )
 def validate_plate(
-    data: PlateValidationRequest, session: SessionDep, settings: SettingsDep, _caller: GateCaller
+    data: PlateValidationRequest, session: SessionDep, settings: SettingsDep, caller: GateCaller
 ) -> PlateValidationResult:
+    caller.check_camera(data.camera_id)
     return service.validate_plate(session, data, settings)
 
 
@@ -54,14 +55,22 @@ def recognize_plate(
     settings: SettingsDep,
     store: SnapshotStoreDep,
     plates: PlatesDep,
-    _caller: GateCaller,
+    caller: GateCaller,
     image: Annotated[UploadFile | None, File(description="One JPEG/PNG frame.")] = None,
     images: Annotated[
         list[UploadFile] | None, File(description="Or several frames of one vehicle pass (up to vehicles.vote_frames).")
     ] = None,
-    camera_id: Annotated[str | None, Form(min_length=1, max_length=50)] = None,
+    camera_id: Annotated[
+        str | None,
+        Form(
+            min_length=1,
+            max_length=50,
+            description="The gate camera (role 'gate'). Without it the plate is read and checked, but no gate opens.",
+        ),
+    ] = None,
     vehicle_type: Annotated[str | None, Form(max_length=50)] = None,
 ) -> PlateRecognitionResult:
+    caller.check_camera(camera_id)
     uploads = ([image] if image is not None else []) + list(images or [])
     limit = settings.vehicles.vote_frames
     if not 1 <= len(uploads) <= limit:

@@ -17,7 +17,11 @@ PlateText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 class PlateValidationRequest(InputModel):
     plate_text: PlateText = Field(description="The OCR read, e.g. 'KA 01 AB 1234'.")
     confidence: float = Field(ge=0, le=1, description="OCR confidence 0..1.")
-    camera_id: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = None
+    camera_id: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = Field(
+        None,
+        description="The gate camera that read the plate: an enabled camera of role 'gate'. Without it the read is "
+        "checked and logged but never opens a gate (should_trigger_gate_event is false).",
+    )
     vehicle_type: Annotated[str, StringConstraints(max_length=50)] | None = None
 
 
@@ -34,7 +38,9 @@ class PlateValidationResult(ReadModel):
     plate_number: str
     confidence: float
     status: VehicleStatus
-    should_trigger_gate_event: bool
+    should_trigger_gate_event: bool = Field(
+        description="Open the barrier: only for a read from a gate camera whose decision opens (and not a duplicate)."
+    )
     alert_message: str | None
     rejection_reason: str | None
     corrections: list[CorrectionRead]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -46,11 +47,13 @@ def validate_plate(
 ) -> PlateValidationResult:
     """Run the three layers on one read and log the decision, whatever it is.
 
+    Only a read from a gate camera (an enabled camera of role 'gate', else 422) can open a gate. Without a camera
+    the plate is still checked, logged and alerted on (a guard typing a plate in), but never opens anything.
     With a cooldown (camera reads), the same plate at the same camera within it is one vehicle pass: the earlier
     decision is returned as a duplicate, with no second log row, alert or gate event.
     """
     if data.camera_id is not None:
-        cameras.get_camera_for_event(session, data.camera_id)
+        cameras.get_camera_for_event(session, data.camera_id, roles=cameras.GATE_ROLES)
     now = utcnow()
     entries = repository.active_watchlist(session, now)
     decision = decide(
@@ -65,6 +68,9 @@ def validate_plate(
     )
     if not decision.plate_number:
         raise ValidationFailedError("plate_text holds no letters or digits", details={"field": "plate_text"})
+    if data.camera_id is None:
+        # No gate camera, no gate: a read that names no barrier must not tell the caller to open one.
+        decision = replace(decision, should_trigger_gate_event=False)
     if cooldown_seconds > 0 and data.camera_id is not None and decision.status != VehicleStatus.REJECTED:
         # Only the same decision is the same pass: a rejected (unsure) read must never hide a later BLOCKED or
         # AUTHORIZED one, and a changed watchlist must show. The camera lock makes two workers' frames of one
@@ -264,7 +270,7 @@ def recognize(
     """Frames of one vehicle pass → one voted read → the quality gate → one vehicle_log row (or the earlier one,
     within the cooldown). The frame with the best read is kept as the decision's snapshot."""
     if camera_id is not None:
-        cameras.get_camera_for_event(session, camera_id)
+        cameras.get_camera_for_event(session, camera_id, roles=cameras.GATE_ROLES)
     try:
         frames = [decode_image(data) for data in images]
     except ImageError as exc:
