@@ -3,6 +3,8 @@ zone cameras may send; GET /api/v1/occupancy/current shows each zone's latest co
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -118,3 +120,22 @@ def test_a_key_bound_to_one_zone_cannot_send_for_another(client, admin_headers, 
     error = assert_error(post_samples(client, hall_box, [sample("CAM-HALL", T0, 1), sample("CAM-YARD", T0, 2)]), 403)
     assert "CAM-HALL" in error["message"]
     assert count_rows(session, OccupancyLog) == 1
+
+
+def test_a_batch_resent_concurrently_by_two_clients_is_stored_once(
+    client, device, session: Session, backend: str
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("SQLite serialises every write; the race needs PostgreSQL's concurrent transactions")
+    batch = [sample("CAM-HALL", T0 + timedelta(seconds=i), i % 7) for i in range(500)]
+    start = threading.Barrier(2)
+
+    def send(_: int) -> dict:
+        start.wait()
+        return post_samples(client, device, batch).json()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(send, range(2)))
+    assert sum(a["stored"] for a in answers) == 500  # each sample by one of them, whichever got there first
+    assert sum(a["duplicates"] for a in answers) == 500
+    assert count_rows(session, OccupancyLog) == 500
