@@ -2,10 +2,10 @@
 
 **Anchor: the foot point**, the bottom centre of a person's box. Zone cameras look down at a floor, and the counting
 line is drawn on the floor (a doorway, the edge of an area): where a person stands is where their feet are. The box's
-centre sits a body-height above the floor, so with the camera's perspective it crosses a floor line earlier or later
-than the person does, by an amount that depends on their height and distance; the top corners do worse still, and
-requiring all four corners on one side (supervision's default) leaves a tall box straddling a diagonal line for
-several frames. The bottom edge is also the edge a tracker's box holds best while people walk.
+centre sits half a body-height above the floor, so with the camera's perspective it crosses a floor line earlier or
+later than the person does, by an amount that depends on their height and distance; the head is further off still,
+and requiring all four corners on one side (supervision's default) leaves a tall box straddling a diagonal line for
+several frames.
 
 **Mechanism: a band around the line, plus the path the feet took.** A track's side is decided only when its foot
 point is clearly off the line: further than ``band`` x its box height (at least ``min_band_px``) on one side.
@@ -18,9 +18,11 @@ is no waiting for N frames on the new side, because at 5 fps a person who turns 
 far side only a frame or two.
 
 Measured on ../shared/data/video/vtest.avi (YOLOX-nano + trackers' ByteTrack, 5 fps) against supervision's
-``LineZone``; figures in docs/benchmarks.md. ``LineZone`` with ``minimum_crossing_threshold`` is temporal, not
-spatial: it drops a track's state after ``threshold + 1`` frames unseen, so a person the tracker re-finds on the far
-side after a short occlusion is never counted; and a wobble lasting as long as the threshold counts twice.
+``LineZone`` (figures in docs/benchmarks.md): on the same tracks both count the same crossings of a vertical line
+once ``LineZone`` has a threshold of 2 frames. But that threshold is temporal, not spatial: ``LineZone`` drops a
+track's state after ``threshold + 1`` frames unseen (at least 2), so a person the tracker re-finds on the far side
+after a short occlusion is never counted, and a wobble that lasts as long as the threshold counts twice. It also
+skips sightings outside the strip perpendicular to the segment, so it misses people crossing near a segment's end.
 
 A track's memory ends ``forget_after_s`` seconds after it was last seen: keep that at least as long as the
 tracker's own lost-track buffer, or a person it re-finds on the other side is missed. Memory is bounded by the
