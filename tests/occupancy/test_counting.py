@@ -249,10 +249,10 @@ def test_tracks_start_afresh_when_the_resolution_changes() -> None:
     assert (s.entries, s.exits) == (0, 0)
 
 
-def test_tracks_may_come_as_lists_from_a_trackers_array() -> None:
+def test_tracks_and_frame_size_may_come_as_lists_from_arrays() -> None:
     s = Script(counter())
     for x in (300, 400, 600):
-        s.counter.update([(7, list(box(x)))], FRAME, s.t)
+        s.counter.update([(7, list(box(x)))], list(FRAME), s.t)  # type: ignore[arg-type]
         s.t += 0.2
     assert s.counter.count == 1
 

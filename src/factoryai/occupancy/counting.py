@@ -68,7 +68,8 @@ class LineCounter:
 
     ``line`` is two points in 0..1 image coordinates and ``in_side`` the side that is inside, seen walking from
     the first point to the second with y pointing down (as ``CameraSettings.counting_line`` / ``in_side`` define
-    them). One instance per camera; not thread-safe (one analysis loop feeds it).
+    them). One instance per camera and tracker, not thread-safe (one analysis loop feeds it). A restarted tracker
+    numbers its tracks from 1 again: start a new counter with it, carrying ``count=old.count``.
     """
 
     def __init__(
@@ -121,8 +122,9 @@ class LineCounter:
         """One analysed frame: ``tracks`` are (track id, box in pixels) of the people a tracker confirmed in it,
         ``frame_size`` is (width, height) and ``t`` the frame's time in seconds (monotonic, e.g. capture time).
         Negative ids are skipped: ``trackers`` reports its unconfirmed tracks as -1, all sharing that id."""
-        if frame_size != self._frame_size:
-            self._set_frame_size(frame_size)
+        size = (frame_size[0], frame_size[1])  # a list or an array's shape compares unequal to the stored tuple
+        if size != self._frame_size:
+            self._set_frame_size(size)
         px, py, dx, dy, length = self._geometry
         # Signed distance of a point from the line, positive on the inside: cross product / length, with the sign
         # flipped for "left" (in image coordinates, y down, a point left of the walking direction has a negative
