@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -14,6 +14,10 @@ from factoryai.core.schemas import PageParams
 
 def get_camera(session: Session, camera_id: str) -> Camera | None:
     return session.get(Camera, camera_id)
+
+
+def get_cameras(session: Session, camera_ids: Collection[str]) -> Sequence[Camera]:
+    return session.scalars(select(Camera).where(Camera.id.in_(list(camera_ids)))).all()
 
 
 def get_camera_case_insensitive(session: Session, camera_id: str) -> Camera | None:

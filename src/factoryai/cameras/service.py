@@ -18,6 +18,12 @@ from factoryai.core.repository import delete_unless_referenced
 from factoryai.core.schemas import PageParams
 
 
+def preload(session: Session, camera_ids: Collection[str]) -> Sequence[Camera]:
+    """Load these cameras in one query, so the per-event checks of a batch (get_camera_for_event) cost no more.
+    Keep the result while checking: the session's identity map holds its objects only weakly."""
+    return repository.get_cameras(session, camera_ids)
+
+
 def find_camera(session: Session, camera_id: str) -> Camera | None:
     return repository.get_camera(session, camera_id)
 

@@ -55,6 +55,7 @@ def ingest(session: Session, batch: OccupancyBatch, settings: Settings) -> Inges
             details={"field": "samples"},
         )
     horizon = utcnow() + timedelta(seconds=settings.occupancy.future_tolerance_seconds)
+    loaded = cameras.preload(session, {s.camera_id for s in batch.samples})  # noqa: F841 - kept alive for the checks
     seen: dict[str, Camera] = {}
     rows: dict[tuple[str, datetime], dict[str, Any]] = {}
     for i, sample in enumerate(batch.samples):
@@ -79,25 +80,28 @@ def ingest(session: Session, batch: OccupancyBatch, settings: Settings) -> Inges
             },
         )
     stored = repository.insert_samples(session, list(rows.values()))
-    for camera_id in {c for c, _, _ in stored}:
-        _announce_latest(session, seen[camera_id])
+    _announce_latest(session, {seen[c] for c, _, _ in stored})
     return IngestResult(received=len(batch.samples), stored=len(stored), duplicates=len(batch.samples) - len(stored))
 
 
-def _announce_latest(session: Session, camera: Camera) -> None:
-    """The live count on MQTT (retained), and the capacity rule on the camera's newest sample."""
-    latest = repository.latest_sample(session, camera.id)
-    if latest is None:
-        return
-    payload = {"camera_id": camera.id, "count": latest.current_count, "as_of": latest.timestamp.isoformat()}
-    publish_after_commit(session, LIVE_COUNT.format(camera_id=camera.id), payload, retain=True)
-    _check_capacity(session, camera, latest.current_count, latest.timestamp)
+def _announce_latest(session: Session, changed: set[Camera]) -> None:
+    """Each changed camera's newest count on MQTT (retained), and the capacity rule on it. The newest stored, not the
+    batch's last: a late batch of old samples must not roll the live count back."""
+    latest = repository.latest_samples(session, [c.id for c in changed])
+    for camera in sorted(changed, key=lambda c: c.id):
+        count, at = latest[camera.id]
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at  # SQLite hands scalar subqueries back as naive
+        payload = {"camera_id": camera.id, "count": count, "as_of": at.isoformat()}
+        publish_after_commit(session, LIVE_COUNT.format(camera_id=camera.id), payload, retain=True)
+        _check_capacity(session, camera, count, at)
 
 
 def _check_capacity(session: Session, camera: Camera, count: int, at: datetime) -> None:
     capacity = (camera.settings or {}).get("capacity")
+    if capacity is None:
+        return  # no limit set (an excursion still open from before stays for security to acknowledge)
     alert = repository.open_alert(session, camera.id)
-    if capacity is not None and count > capacity:
+    if count > capacity:
         if alert is None:
             alert = OccupancyAlert(camera_id=camera.id, capacity=capacity, peak_count=count, started_at=at)
             session.add(alert)
@@ -114,7 +118,7 @@ def _check_capacity(session: Session, camera: Camera, count: int, at: datetime) 
         elif count > alert.peak_count:
             alert.peak_count = count
     elif alert is not None and at >= alert.started_at:
-        alert.ended_at = at  # back at or under the capacity (or it was removed): the excursion is over
+        alert.ended_at = at  # back at or under the capacity: the excursion is over
     session.flush()
 
 
