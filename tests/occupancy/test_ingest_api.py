@@ -49,7 +49,7 @@ def test_an_instant_given_twice_in_one_batch_is_one_sample(client, device, sessi
         ({"entries": -2}, "samples.1.entries"),
         ({"camera_id": "CAM-NOWHERE"}, "samples.1.camera_id"),
         ({"camera_id": "CAM-DOOR"}, "samples.1.camera_id"),
-        ({"timestamp": (datetime.now(UTC) + timedelta(minutes=6)).isoformat()}, "samples.1.timestamp"),
+        ({"timestamp": "2099-01-01T00:00:00+00:00"}, "samples.1.timestamp"),  # ahead of any test run's clock
         ({"timestamp": "2026-11-02T10:00:00"}, "samples.1.timestamp"),
     ],
 )
@@ -61,6 +61,13 @@ def test_one_bad_sample_refuses_the_batch_naming_the_row(
     error = assert_error(post_samples(client, device, batch), 422)
     assert field in str(error), error
     assert count_rows(session, OccupancyLog) == 0
+
+
+def test_five_minutes_ahead_is_the_limit(client, device, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("factoryai.occupancy.service.utcnow", lambda: T0)
+    assert post_samples(client, device, [sample("CAM-HALL", T0 + timedelta(minutes=5), 1)]).status_code == 200
+    late = [sample("CAM-HALL", T0 + timedelta(minutes=5, seconds=1), 1)]
+    assert "ahead of the server clock" in assert_error(post_samples(client, device, late), 422)["message"]
 
 
 def test_a_disabled_zone_camera_is_refused(client, admin_headers, device, session: Session) -> None:
