@@ -36,18 +36,29 @@ RECORD_HEADER = [
     "employee_id",
     "attendance_date",
     "status",
-    "check_in (site time)",
-    "check_out (site time)",
+    "check_in (Asia/Kolkata)",
+    "check_out (Asia/Kolkata)",
     "grace_period_applied",
     "is_early_exit",
     "flagged_for_review",
     "shift_id",
 ]
-REGISTER_HEADER = ["employee_id", "employee", "department_id", "shift", "status", "check_in", "check_out", "early_exit"]
+REGISTER_HEADER = [
+    "employee_id",
+    "employee",
+    "department_id",
+    "department",
+    "shift",
+    "status",
+    "check_in (Asia/Kolkata)",
+    "check_out (Asia/Kolkata)",
+    "early_exit",
+]
 SUMMARY_HEADER = [
     "employee_id",
     "employee",
     "department_id",
+    "department",
     "days_present",
     "days_late",
     "days_absent",
@@ -460,6 +471,7 @@ def test_register_csv_and_xlsx(client, viewer, site) -> None:
             str(site.ann),
             "Ann Lee",
             str(site.assembly),
+            "Assembly",
             "Day",
             "PRESENT",
             site_time(2026, 10, 5, 8, 3),
@@ -470,25 +482,37 @@ def test_register_csv_and_xlsx(client, viewer, site) -> None:
             str(site.bob),
             "Bob Roy",
             str(site.paint),
+            "Paint",
             "Day",
             "LATE",
             site_time(2026, 10, 5, 8, 20),
             "",
             "False",
         ],
-        site.sum_: [str(site.sum_), "'" + FORMULA_NAME, str(site.assembly), "Day", "ABSENT", "", "", "False"],
-        site.dan: [str(site.dan), "Dan Free", "", "", "OFF", "", "", "False"],
+        site.sum_: [
+            str(site.sum_),
+            "'" + FORMULA_NAME,
+            str(site.assembly),
+            "Assembly",
+            "Day",
+            "ABSENT",
+            "",
+            "",
+            "False",
+        ],
+        site.dan: [str(site.dan), "Dan Free", "", "", "", "OFF", "", "", "False"],
         site.eve: [
             str(site.eve),
             "Eve Gone",
             str(site.assembly),
+            "Assembly",
             "Day",
             "PRESENT",
             site_time(2026, 10, 5, 7, 59),
             site_time(2026, 10, 5, 17),
             "False",
         ],
-        site.nina: [str(site.nina), "Nina Night", str(site.paint), "Night", "ABSENT", "", "", "False"],
+        site.nina: [str(site.nina), "Nina Night", str(site.paint), "Paint", "Night", "ABSENT", "", "", "False"],
     }
     assert xlsx.headers["content-disposition"] == 'attachment; filename="register-2026-10-05.xlsx"'
     assert xlsx_rows(xlsx) == as_csv
@@ -588,10 +612,10 @@ def test_monthly_summary_csv_and_xlsx(client, viewer, site) -> None:
     assert as_csv[0] == SUMMARY_HEADER
     by_employee = {int(row[0]): row for row in as_csv[1:]}
     assert set(by_employee) == {site.ann, site.bob, site.sum_, site.dan, site.eve, site.nina}
-    assert by_employee[site.ann][1:7] == ["Ann Lee", str(site.assembly), "4", "1", "0", "2"]
-    assert float(by_employee[site.ann][7]) == pytest.approx(29.87, abs=0.005)
-    assert by_employee[site.sum_][1:7] == ["'" + FORMULA_NAME, str(site.assembly), "0", "0", "1", "0"]
-    assert float(by_employee[site.sum_][7]) == 0.0
+    assert by_employee[site.ann][1:8] == ["Ann Lee", str(site.assembly), "Assembly", "4", "1", "0", "2"]
+    assert float(by_employee[site.ann][8]) == pytest.approx(29.87, abs=0.005)
+    assert by_employee[site.sum_][1:8] == ["'" + FORMULA_NAME, str(site.assembly), "Assembly", "0", "0", "1", "0"]
+    assert float(by_employee[site.sum_][8]) == 0.0
     assert xlsx.headers["content-disposition"] == 'attachment; filename="summary-2026-10.xlsx"'
     assert numbers_as_numbers(xlsx_rows(xlsx)) == numbers_as_numbers(as_csv)
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from factoryai.accounts import repository
 from factoryai.core.clock import utcnow
 from factoryai.core.config import AuthSettings
-from factoryai.core.errors import TooManyRequestsError
+from factoryai.core.errors import TooManyRequestsError, problem
 from factoryai.core.metrics import LOGIN_FAILURES
 
 
@@ -29,7 +29,7 @@ class LoginThrottle:
         retry_after = max(1, math.ceil((oldest + self._window - now).total_seconds()))
         raise TooManyRequestsError(
             f"too many failed log-ins from this client; try again in {retry_after} s",
-            details={"retry_after_seconds": retry_after},
+            details=[problem("", f"try again in {retry_after} s", retry_after_seconds=retry_after)],
             headers={"Retry-After": str(retry_after)},
         )
 

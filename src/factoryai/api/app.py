@@ -26,6 +26,7 @@ from factoryai.cameras.router import router as cameras_router
 from factoryai.core import migrate
 from factoryai.core.config import Settings
 from factoryai.core.db import create_db_engine, create_session_factory, unit_of_work
+from factoryai.core.routing import ApiRoute
 from factoryai.identity.router import router as identity_router
 from factoryai.organization.router import router as organization_router
 from factoryai.resources import Resources
@@ -101,6 +102,7 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
         generate_unique_id_function=openapi.operation_id,
     )
     app.state.settings = settings
+    app.router.route_class = ApiRoute  # routes added to the app itself (tests add some) read bodies the same way
     install_error_handlers(app)
     routers = (
         accounts_router,
@@ -123,7 +125,11 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
         return RedirectResponse("/docs")
 
     # Added last = outermost: request ids and metrics cover even the 413s of the size limit.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.server.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.server.max_body_bytes,
+        max_json_bytes=settings.server.max_json_body_bytes,
+    )
     if settings.server.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -3,8 +3,8 @@ error a route can answer documented in the one error shape.
 
 Most error codes follow from what a route depends on, so they are derived rather than written by hand on 60 routes:
 authentication (401, 403), a database session (503 while the database is unreachable), parameters or a body (422),
-a body (413, the size limit), a path parameter (404, the thing it names may not exist). Routes declare the rest
-themselves with `core.web.errors(...)`: 409, 429, an engine's 503.
+a body (413, the size limit; 415, the wrong media type), a path parameter (404, the thing it names may not
+exist). Routes declare the rest themselves with `core.web.errors(...)`: 409, 429, an engine's 503.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def derived_errors(route: APIRoute) -> set[int]:
     if get_session in calls:
         codes.add(503)
     if body:
-        codes |= {400, 413}
+        codes |= {400, 413, 415}
     if body or path or query:
         codes.add(422)
     if path:

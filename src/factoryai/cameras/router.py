@@ -11,10 +11,11 @@ from factoryai.accounts.models import ApiKeyScope
 from factoryai.cameras import service
 from factoryai.cameras.models import CameraRole
 from factoryai.cameras.schemas import CameraCreate, CameraRead, CameraUpdate
-from factoryai.core.schemas import Page, PageDep, SearchQuery, to_page
+from factoryai.core.routing import ApiRoute
+from factoryai.core.schemas import Bool, Page, PageDep, SearchQuery, to_page
 from factoryai.core.web import API_V1, SessionDep, errors
 
-router = APIRouter(prefix=API_V1, tags=["cameras"])
+router = APIRouter(prefix=API_V1, tags=["cameras"], route_class=ApiRoute)
 CameraIdPath = Annotated[str, Path(min_length=1, max_length=50)]
 IngestPrincipal = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST))]
 
@@ -25,7 +26,7 @@ def list_cameras(
     _user: CurrentUser,
     page: PageDep,
     role: CameraRole | None = None,
-    enabled: bool | None = None,
+    enabled: Bool | None = None,
     q: SearchQuery = None,
 ) -> Page[CameraRead]:
     rows = service.list_cameras(session, page, role=role.value if role else None, enabled=enabled, q=q)

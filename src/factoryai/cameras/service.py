@@ -37,7 +37,7 @@ def create_camera(session: Session, data: CameraCreate) -> Camera:
     # Ids differing only in case would be one camera to a person reading logs.
     existing = repository.get_camera_case_insensitive(session, data.id)
     if existing is not None:
-        raise ConflictError(f"camera {existing.id!r} already exists", details={"field": "id"})
+        raise ConflictError(f"camera {existing.id!r} already exists", field="id")
     camera = Camera(
         id=data.id,
         name=data.name,
@@ -86,9 +86,9 @@ def get_camera_for_event(session: Session, camera_id: str) -> Camera:
     """The camera named in an event body (punch, plate read): it must exist and be enabled (422 otherwise)."""
     camera = repository.get_camera(session, camera_id)
     if camera is None:
-        raise ValidationFailedError(f"camera {camera_id!r} does not exist", details={"field": "camera_id"})
+        raise ValidationFailedError(f"camera {camera_id!r} does not exist", field="camera_id")
     if not camera.enabled:
-        raise ValidationFailedError(f"camera {camera_id!r} is disabled", details={"field": "camera_id"})
+        raise ValidationFailedError(f"camera {camera_id!r} is disabled", field="camera_id")
     return camera
 
 

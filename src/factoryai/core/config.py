@@ -127,7 +127,13 @@ class ServerSettings(Section):
         description="Browser origins allowed to call the API cross-site (the dashboard is same-origin and needs none).",
     )
     max_body_bytes: int = Field(
-        32 * 1024 * 1024, ge=1024, description="Largest request body accepted; larger ones get 413."
+        32 * 1024 * 1024, ge=1024, description="Largest multipart upload (camera frames, photos); larger ones get 413."
+    )
+    max_json_body_bytes: int = Field(
+        1024 * 1024,
+        ge=1024,
+        description="Largest body other than a multipart upload (JSON, log-in form); larger ones get 413. Parsing "
+        "and validating JSON costs far more per byte than an image upload, and no JSON route takes more than a few KB.",
     )
     trust_forwarded_for: bool = Field(
         False,
@@ -182,7 +188,8 @@ class IdentitySettings(Section):
     )
     snapshot_dir: Path | None = Field(
         None,
-        description="Root folder of face and gate snapshots; cleanup never leaves it. Unset: <site.data_dir>/snapshots.",
+        description="Root folder of face and gate snapshots; cleanup never leaves it. "
+        "Unset: <site.data_dir>/snapshots.",
     )
     snapshot_retention_days: int = Field(90, ge=1, le=3650, description="Snapshots older than this are deleted.")
     snapshot_cleanup_time: time = Field(
