@@ -139,6 +139,16 @@ class ServerSettings(Section):
         False,
         description="Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).",
     )
+    api_docs: Literal["auto", "open", "closed"] = Field(
+        "auto",
+        description="The API documentation (/docs, /redoc) and the OpenAPI document (/openapi.json), which anyone "
+        "can read without credentials: 'open', 'closed' (404), or 'auto': open in development, closed in production. "
+        "They describe every route and schema but hold no data; the routes themselves still need a log-in.",
+    )
+
+    @property
+    def docs_open(self) -> bool:
+        return self.api_docs == "open" or (self.api_docs == "auto" and self.environment == "development")
 
 
 class LoggingSettings(Section):
