@@ -78,6 +78,17 @@ def test_an_api_key_at_a_user_route_is_told_to_log_in(client: TestClient, admin_
     assert problems(error)[0]["roles"] == ["admin", "hr"]
 
 
+def test_the_documented_403_says_what_the_route_takes(app) -> None:
+    paths = app.openapi()["paths"]
+    check_in = paths[CHECK_IN]["post"]["responses"]["403"]["description"]
+    assert check_in == (
+        "Not allowed: this route takes an API key with the 'ingest' scope, or a user with one of the roles: "
+        "admin, hr, security"
+    )
+    users = paths["/api/v1/users"]["post"]["responses"]["403"]["description"]
+    assert users == "Not allowed: this route takes a logged-in user with one of the roles: admin"
+
+
 def test_a_role_refusal_lists_the_roles(client: TestClient, make_user: Callable[..., dict[str, str]]) -> None:
     response = client.post("/api/v1/departments", json={"name": "X"}, headers=make_user("security"))
     error = assert_error(response, 403, "forbidden")

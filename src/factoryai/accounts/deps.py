@@ -68,13 +68,14 @@ def require_role(*roles: Role) -> Callable[[Principal], Coroutine[Any, Any, User
     async def dependency(principal: PrincipalDep) -> User:
         user = principal.user
         if user is None:
-            message = f"this action needs a logged-in user with {needs}; API keys may only call device endpoints"
+            message = f"this action needs a logged-in user with {needs}; API keys may only call device ingest endpoints"
             raise ForbiddenError(message, details=[problem("", message, roles=allowed)])
         if roles and user.role != Role.ADMIN and user.role not in roles:
             message = f"this action needs {needs} (you are {user.role})"
             raise ForbiddenError(message, details=[problem("", message, role=user.role, roles=allowed)])
         return user
 
+    dependency.accepts = f"a logged-in user with {needs}"  # type: ignore[attr-defined]  # read by api/openapi.py
     return dependency
 
 
@@ -98,6 +99,7 @@ def require_scope(scope: ApiKeyScope, *roles: Role) -> Callable[[Principal], Cor
             raise ForbiddenError(message, details=details)
         return principal
 
+    dependency.accepts = takes  # type: ignore[attr-defined]  # read by api/openapi.py
     return dependency
 
 

@@ -70,6 +70,12 @@ def _dependants(dependant: Dependant) -> Iterable[Dependant]:
         yield from _dependants(dependency)
 
 
+def _forbidden(route: APIRoute) -> str:
+    """The 403's description names what the route takes (the role and scope checks carry it as ``accepts``)."""
+    accepts = [a for call in _calls(route.dependant) if (a := getattr(call, "accepts", None))]
+    return f"Not allowed: this route takes {accepts[-1]}" if accepts else ERROR_DESCRIPTIONS[403]
+
+
 _ERROR_BODY = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
 
 
@@ -93,7 +99,8 @@ def install(app: FastAPI, routes: list[APIRoute]) -> None:
                 responses = operation.setdefault("responses", {})
                 responses.pop("422", None)  # FastAPI's own validation body: this app answers in its one shape
                 for code in sorted(derived_errors(route)):
-                    responses.setdefault(str(code), {"description": ERROR_DESCRIPTIONS[code], "content": _ERROR_BODY})
+                    description = _forbidden(route) if code == 403 else ERROR_DESCRIPTIONS[code]
+                    responses.setdefault(str(code), {"description": description, "content": _ERROR_BODY})
                 operation["responses"] = dict(sorted(responses.items()))
         for unused in ("HTTPValidationError", "ValidationError"):
             schema["components"]["schemas"].pop(unused, None)
