@@ -67,6 +67,7 @@ test-fast: install
 # Benchmarks (not tests): each prints our figure beside a naive baseline from the same run. See docs/benchmarks.md.
 bench: install services
 	$(BIN)/python bench/checkin_throughput.py
+	$(BIN)/python bench/body_flood.py
 	$(BIN)/python bench/face_speed.py
 	$(BIN)/python bench/face_accuracy.py
 	$(BIN)/python bench/plate_ocr.py

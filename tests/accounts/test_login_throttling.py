@@ -33,7 +33,7 @@ def test_fourth_attempt_after_three_failures_is_429_even_with_right_password(
     error = assert_error(response, 429, "too_many_requests")
     retry_after = int(response.headers["retry-after"])
     assert 1 <= retry_after <= settings.auth.login_failure_window_seconds
-    assert error["details"]["retry_after_seconds"] == retry_after
+    assert error["details"][0]["retry_after_seconds"] == retry_after
     assert "access_token" not in response.text
     # The lock-out holds: a right password during it neither gets in nor resets the counter.
     assert_error(login(client, "admin", ADMIN_PASSWORD), 429, "too_many_requests")

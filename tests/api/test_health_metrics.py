@@ -83,10 +83,10 @@ def test_health_when_the_database_is_unreachable(client: TestClient, app, unreac
     finally:
         app.state.engine = original
     error = assert_error(response, 503, "database_unavailable")
-    assert error["details"]["database"] == "unreachable"
-    assert error["details"]["status"] == "unavailable"
-    assert error["details"]["version"] == __version__
-    assert error["details"]["uptime_seconds"] >= 0
+    assert error["details"][0]["database"] == "unreachable"
+    assert error["details"][0]["status"] == "unavailable"
+    assert error["details"][0]["version"] == __version__
+    assert error["details"][0]["uptime_seconds"] >= 0
     assert "127.0.0.1:1" not in response.text  # no connection details leak out
     assert response.headers.get("x-request-id")
 

@@ -123,6 +123,12 @@ def _assert_error_shape(response: Any, description: str) -> None:
     assert error["code"], f"{description}: {body!r}"
     assert isinstance(error["message"], str), f"{description}: {body!r}"
     assert error["message"], f"{description}: {body!r}"
+    details = error["details"]
+    assert isinstance(details, list), f"{description}: details is not a list: {body!r}"
+    for item in details:
+        assert isinstance(item, dict), f"{description}: {body!r}"
+        assert isinstance(item.get("field"), str), f"{description}: {body!r}"
+        assert isinstance(item.get("message"), str), f"{description}: {body!r}"
 
 
 @schema.hook

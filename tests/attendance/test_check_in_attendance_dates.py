@@ -68,7 +68,7 @@ def test_overnight_check_ins_outside_the_window_are_refused(
     response = punch(client, admin_headers, employee, at)
 
     error = assert_error(response, 422, "outside_shift_window")
-    assert instant(error["details"]["next_window_opens"]) == instant(opens)
+    assert instant(error["details"][0]["next_window_opens"]) == instant(opens)
     assert_nothing_written(session)
 
 

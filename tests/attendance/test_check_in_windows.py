@@ -38,8 +38,8 @@ def test_one_second_before_the_window_opens_is_refused_with_the_opening_time(
     response = punch(client, admin_headers, employee, ist(2026, 10, 5, 6, 59, 59), confidence=97.5)
 
     error = assert_error(response, 422, "outside_shift_window")
-    assert instant(error["details"]["next_window_opens"]) == instant(ist(2026, 10, 5, 7, 0, 0))
-    assert error["details"]["next_window_opens"].endswith("+05:30")  # told in site time
+    assert instant(error["details"][0]["next_window_opens"]) == instant(ist(2026, 10, 5, 7, 0, 0))
+    assert error["details"][0]["next_window_opens"].endswith("+05:30")  # told in site time
     assert "2026-10-05 07:00" in error["message"]
     assert_nothing_written(session)
 
@@ -53,7 +53,7 @@ def test_a_custom_window_length_moves_the_opening(client, admin_headers, session
     accepted = punched(client, admin_headers, on_edge, ist(2026, 10, 5, 7, 45, 0))
 
     error = assert_error(refused, 422, "outside_shift_window")
-    assert instant(error["details"]["next_window_opens"]) == instant(ist(2026, 10, 5, 7, 45))
+    assert instant(error["details"][0]["next_window_opens"]) == instant(ist(2026, 10, 5, 7, 45))
     assert accepted["attendance_date"] == "2026-10-05"
     assert record_for(session, early, date(2026, 10, 5)) is None
 
@@ -67,5 +67,5 @@ def test_window_closes_at_the_shift_end(client, admin_headers, session, day_shif
 
     assert (accepted["attendance_date"], accepted["status"]) == ("2026-10-05", "LATE")
     error = assert_error(refused, 422, "outside_shift_window")
-    assert instant(error["details"]["next_window_opens"]) == instant(ist(2026, 10, 6, 7, 0))
+    assert instant(error["details"][0]["next_window_opens"]) == instant(ist(2026, 10, 6, 7, 0))
     assert count_rows(session, AttendanceRecord) == 1

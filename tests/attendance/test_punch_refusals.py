@@ -64,7 +64,7 @@ def test_an_unknown_camera_is_refused(client, admin_headers, session, day_shift,
     response = punch(client, admin_headers, employee, ist(2026, 10, 5, 8, 0), url=url, camera_id="CAM-NOPE")
 
     error = assert_error(response, 422)
-    assert error["details"] == {"field": "camera_id"}
+    assert [d["field"] for d in error["details"]] == ["camera_id"]
     assert_nothing_written(session)
 
 
@@ -77,7 +77,7 @@ def test_a_disabled_camera_is_refused(client, admin_headers, session, day_shift,
     response = punch(client, admin_headers, employee, ist(2026, 10, 5, 8, 0), url=url, camera_id=camera, confidence=90)
 
     error = assert_error(response, 422)
-    assert error["details"] == {"field": "camera_id"}
+    assert [d["field"] for d in error["details"]] == ["camera_id"]
     assert_nothing_written(session)
 
 

@@ -11,7 +11,17 @@ import pytest
 from tests.attendance.helpers import SITE, new_employee, new_shift
 from tests.attendance.report_helpers import FORMULA_NAME, REGISTER, csv_rows, xlsx_rows
 
-REGISTER_HEADER = ["employee_id", "employee", "department_id", "shift", "status", "check_in", "check_out", "early_exit"]
+REGISTER_HEADER = [
+    "employee_id",
+    "employee",
+    "department_id",
+    "department",
+    "shift",
+    "status",
+    "check_in (Asia/Kolkata)",
+    "check_out (Asia/Kolkata)",
+    "early_exit",
+]
 
 
 def site_time(*args: int) -> str:
@@ -29,6 +39,7 @@ def test_register_csv_and_xlsx(client, viewer, site) -> None:
             str(site.ann),
             "Ann Lee",
             str(site.assembly),
+            "Assembly",
             "Day",
             "PRESENT",
             site_time(2026, 10, 5, 8, 3),
@@ -39,25 +50,37 @@ def test_register_csv_and_xlsx(client, viewer, site) -> None:
             str(site.bob),
             "Bob Roy",
             str(site.paint),
+            "Paint",
             "Day",
             "LATE",
             site_time(2026, 10, 5, 8, 20),
             "",
             "False",
         ],
-        site.sum_: [str(site.sum_), "'" + FORMULA_NAME, str(site.assembly), "Day", "ABSENT", "", "", "False"],
-        site.dan: [str(site.dan), "Dan Free", "", "", "OFF", "", "", "False"],
+        site.sum_: [
+            str(site.sum_),
+            "'" + FORMULA_NAME,
+            str(site.assembly),
+            "Assembly",
+            "Day",
+            "ABSENT",
+            "",
+            "",
+            "False",
+        ],
+        site.dan: [str(site.dan), "Dan Free", "", "", "", "OFF", "", "", "False"],
         site.eve: [
             str(site.eve),
             "Eve Gone",
             str(site.assembly),
+            "Assembly",
             "Day",
             "PRESENT",
             site_time(2026, 10, 5, 7, 59),
             site_time(2026, 10, 5, 17),
             "False",
         ],
-        site.nina: [str(site.nina), "Nina Night", str(site.paint), "Night", "ABSENT", "", "", "False"],
+        site.nina: [str(site.nina), "Nina Night", str(site.paint), "Paint", "Night", "ABSENT", "", "", "False"],
     }
     assert xlsx.headers["content-disposition"] == 'attachment; filename="register-2026-10-05.xlsx"'
     assert xlsx_rows(xlsx) == as_csv

@@ -16,6 +16,7 @@ SUMMARY_HEADER = [
     "employee_id",
     "employee",
     "department_id",
+    "department",
     "days_present",
     "days_late",
     "days_absent",
@@ -101,9 +102,9 @@ def test_monthly_summary_csv_and_xlsx(client, viewer, site) -> None:
     assert as_csv[0] == SUMMARY_HEADER
     by_employee = {int(row[0]): row for row in as_csv[1:]}
     assert set(by_employee) == {site.ann, site.bob, site.sum_, site.dan, site.eve, site.nina}
-    assert by_employee[site.ann][1:7] == ["Ann Lee", str(site.assembly), "4", "1", "0", "2"]
-    assert float(by_employee[site.ann][7]) == pytest.approx(29.87, abs=0.005)
-    assert by_employee[site.sum_][1:7] == ["'" + FORMULA_NAME, str(site.assembly), "0", "0", "1", "0"]
-    assert float(by_employee[site.sum_][7]) == 0.0
+    assert by_employee[site.ann][1:8] == ["Ann Lee", str(site.assembly), "Assembly", "4", "1", "0", "2"]
+    assert float(by_employee[site.ann][8]) == pytest.approx(29.87, abs=0.005)
+    assert by_employee[site.sum_][1:8] == ["'" + FORMULA_NAME, str(site.assembly), "Assembly", "0", "0", "1", "0"]
+    assert float(by_employee[site.sum_][8]) == 0.0
     assert xlsx.headers["content-disposition"] == 'attachment; filename="summary-2026-10.xlsx"'
     assert numbers_as_numbers(xlsx_rows(xlsx)) == numbers_as_numbers(as_csv)

@@ -170,7 +170,7 @@ def test_duplicate_shift_name_in_any_case_is_409(client, admin_headers, session,
     error = assert_error(
         client.post(URL, json=body(name=duplicate, start="09:00", end="18:00"), headers=admin_headers), 409, "conflict"
     )
-    assert error["details"] == {"field": "shift_name"}
+    assert [d["field"] for d in error["details"]] == ["shift_name"]
     assert "General" in error["message"]
     assert count_rows(session, Shift) == 1
 
@@ -246,7 +246,7 @@ def test_patch_rename_onto_another_shift_is_409_and_leaves_the_row(client, admin
         f"{URL}/{night['id']}", json={"shift_name": "DAY", "grace_period_minutes": 3}, headers=admin_headers
     )
     error = assert_error(response, 409, "conflict")
-    assert error["details"] == {"field": "shift_name"}
+    assert [d["field"] for d in error["details"]] == ["shift_name"]
     assert client.get(f"{URL}/{night['id']}", headers=admin_headers).json() == night
 
 
@@ -304,7 +304,7 @@ def test_delete_shift_used_by_an_employee_is_409(client, admin_headers, session)
     assert employee.status_code == 201, employee.text
 
     error = assert_error(client.delete(f"{URL}/{shift['id']}", headers=admin_headers), 409, "conflict")
-    assert error["details"] == {"references": {"employee": 1}}
+    assert {d["table"]: d["count"] for d in error["details"]} == {"employee": 1}
     assert "Day" in error["message"]
     assert "1 employee row" in error["message"]
     assert "is_active=false" in error["message"]
@@ -331,7 +331,7 @@ def test_delete_shift_referenced_by_attendance_is_409(client, admin_headers, ses
     )
     session.commit()
     error = assert_error(client.delete(f"{URL}/{shift['id']}", headers=admin_headers), 409, "conflict")
-    assert error["details"] == {"references": {"attendance_record": 1}}
+    assert {d["table"]: d["count"] for d in error["details"]} == {"attendance_record": 1}
     assert count_rows(session, Shift) == 1
 
 

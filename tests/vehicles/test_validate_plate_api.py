@@ -126,6 +126,6 @@ def test_log_search_exact_fuzzy_and_csv(client, guard) -> None:
     export = client.get(log, params={"plate": "KA01AB1234", "format": "csv"}, headers=guard)
     assert export.headers["content-type"].startswith("text/csv")
     lines = export.content.decode("utf-8-sig").strip().splitlines()
-    assert lines[0].startswith("id,time (site),plate_number")
+    assert lines[0].startswith("id,time (Asia/Kolkata),plate_number")
     assert len(lines) == 3
     assert_error(client.get(log, params={"since": "2026-10-05T08:00:00"}, headers=guard), 422)

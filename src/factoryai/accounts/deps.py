@@ -17,7 +17,7 @@ from factoryai.accounts.models import ApiKeyScope, Role, User
 from factoryai.accounts.service import DeviceKey
 from factoryai.accounts.throttle import client_address, trusted_networks
 from factoryai.core.auth import API_KEY_PREFIX
-from factoryai.core.errors import ForbiddenError, UnauthorizedError
+from factoryai.core.errors import ForbiddenError, UnauthorizedError, problem
 from factoryai.core.web import SessionDep, SettingsDep
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
@@ -62,36 +62,51 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
+def _role_list(roles: tuple[Role, ...]) -> list[str]:
+    return sorted({Role.ADMIN.value, *(r.value for r in roles)})  # admin always passes
+
+
 def require_role(*roles: Role) -> Callable[[Principal], Coroutine[Any, Any, User]]:
-    """A logged-in user with one of these roles (admin always passes; no roles means any user)."""
+    """A logged-in user with one of these roles (admin always passes; no roles means any user). A refusal says which
+    roles the route takes, so the caller knows whom to ask."""
+    allowed = _role_list(roles) if roles else sorted(r.value for r in Role)
+    needs = f"one of the roles: {', '.join(allowed)}"
 
     async def dependency(principal: PrincipalDep) -> User:
         user = principal.user
         if user is None:
-            raise ForbiddenError("API keys may only call device ingest endpoints; log in as a user")
+            message = f"this action needs a logged-in user with {needs}; API keys may only call device ingest endpoints"
+            raise ForbiddenError(message, details=[problem("", message, roles=allowed)])
         if roles and user.role != Role.ADMIN and user.role not in roles:
-            allowed = ", ".join(sorted({Role.ADMIN, *roles}))
-            raise ForbiddenError(f"this action needs one of the roles: {allowed}", details={"role": user.role})
+            message = f"this action needs {needs} (you are {user.role})"
+            raise ForbiddenError(message, details=[problem("", message, role=user.role, roles=allowed)])
         return user
 
+    dependency.accepts = f"a logged-in user with {needs}"  # type: ignore[attr-defined]  # read by api/openapi.py
     return dependency
 
 
 def require_scope(scope: ApiKeyScope, *roles: Role) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
     """An API key carrying this scope, or a user with one of these roles (admin always passes)."""
+    allowed = _role_list(roles)
+    takes = f"an API key with the {scope.value!r} scope, or a user with one of the roles: {', '.join(allowed)}"
 
     async def dependency(principal: PrincipalDep) -> Principal:
         if principal.api_key is not None:
             if scope.value not in principal.api_key.scopes:
-                raise ForbiddenError(f"this API key lacks the {scope.value!r} scope")
+                message = f"this API key lacks the {scope.value!r} scope; this action takes {takes}"
+                raise ForbiddenError(message, details=[problem("", message, scope=scope.value, roles=allowed)])
             return principal
         user = principal.user
         if user is None:
             raise UnauthorizedError("authentication required")
         if user.role != Role.ADMIN and user.role not in roles:
-            raise ForbiddenError("this endpoint is for devices (API key) and administrators")
+            message = f"this action takes {takes} (you are {user.role})"
+            details = [problem("", message, role=user.role, scope=scope.value, roles=allowed)]
+            raise ForbiddenError(message, details=details)
         return principal
 
+    dependency.accepts = takes  # type: ignore[attr-defined]  # read by api/openapi.py
     return dependency
 
 

@@ -12,10 +12,11 @@ from factoryai.accounts import service
 from factoryai.accounts.deps import AdminUser, CurrentUser, client_key, device_key_cache
 from factoryai.accounts.schemas import ApiKeyRead, Token, UserCreate, UserRead, UserUpdate
 from factoryai.accounts.throttle import LoginThrottle
+from factoryai.core.routing import ApiRoute
 from factoryai.core.schemas import IdPath, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, error_response, errors
 
-router = APIRouter(prefix=API_V1, tags=["accounts"])
+router = APIRouter(prefix=API_V1, tags=["accounts"], route_class=ApiRoute)
 
 
 @router.post(

@@ -8,12 +8,14 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, computed_field
 
 from factoryai.accounts.models import ApiKeyScope, Role
-from factoryai.core.schemas import InputModel, ReadModel, UpdateModel
+from factoryai.core.schemas import Bool, InputModel, ReadModel, UpdateModel, name_type
 
 Username = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=50, pattern=r"^[A-Za-z0-9_.@-]+$")
 ]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+FullName = name_type(100)
+KeyName = name_type(100)
 
 
 class Token(ReadModel):
@@ -26,15 +28,15 @@ class UserCreate(InputModel):
     username: Username
     password: Password = Field(description="At least auth.password_min_length characters.")
     role: Role
-    full_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    full_name: FullName | None = None
 
 
 class UserUpdate(UpdateModel):
     nullable_fields = frozenset({"full_name"})
 
-    full_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    full_name: FullName | None = None
     role: Role | None = None
-    is_active: bool | None = None
+    is_active: Bool | None = None
     password: Password | None = None
 
 
@@ -60,7 +62,7 @@ UNBOUND_KEY_WARNING = (
 
 
 class ApiKeyCreate(InputModel):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    name: KeyName
     scopes: list[ApiKeyScope] = Field(
         default_factory=lambda: [ApiKeyScope.INGEST], min_length=1, description="What the key may call."
     )

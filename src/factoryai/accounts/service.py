@@ -41,14 +41,14 @@ def _check_password(password: str, settings: Settings) -> None:
     if len(password) < settings.auth.password_min_length:
         raise ValidationFailedError(
             f"password must be at least {settings.auth.password_min_length} characters",
-            details={"field": "password"},
+            field="password",
         )
 
 
 def create_user(session: Session, data: UserCreate, settings: Settings) -> User:
     _check_password(data.password, settings)
     if repository.get_user_by_username(session, data.username) is not None:
-        raise ConflictError(f"user {data.username!r} already exists", details={"field": "username"})
+        raise ConflictError(f"user {data.username!r} already exists", field="username")
     user = User(
         username=data.username,
         full_name=data.full_name,

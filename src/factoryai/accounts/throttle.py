@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from factoryai.accounts import repository
 from factoryai.core.clock import utcnow
 from factoryai.core.config import AuthSettings
-from factoryai.core.errors import TooManyRequestsError
+from factoryai.core.errors import TooManyRequestsError, problem
 from factoryai.core.metrics import LOGIN_FAILURES
 
 Network = IPv4Network | IPv6Network
@@ -52,7 +52,7 @@ class LoginThrottle:
         retry_after = max(1, math.ceil(((oldest or now) + self._window - now).total_seconds()))
         return TooManyRequestsError(
             f"{what}; try again in {retry_after} s",
-            details={"retry_after_seconds": retry_after},
+            details=[problem("", f"try again in {retry_after} s", retry_after_seconds=retry_after)],
             headers={"Retry-After": str(retry_after)},
         )
 

@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
@@ -18,6 +17,7 @@ from factoryai.accounts import service as accounts
 from factoryai.accounts.router import router as accounts_router
 from factoryai.accounts.throttle import LoginThrottle
 from factoryai.api import openapi
+from factoryai.api.docs import install_docs
 from factoryai.api.errors import install_error_handlers
 from factoryai.api.health import router as health_router
 from factoryai.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -27,7 +27,10 @@ from factoryai.cameras.router import router as cameras_router
 from factoryai.core import migrate
 from factoryai.core.config import DEV_SECRET_KEY, Settings
 from factoryai.core.db import create_db_engine, create_session_factory, unit_of_work
+from factoryai.core.routing import ApiRoute
 from factoryai.identity.router import router as identity_router
+from factoryai.occupancy.router import INGEST_PATH, SAMPLE_BYTES
+from factoryai.occupancy.router import ingest_router as occupancy_ingest_router
 from factoryai.occupancy.router import router as occupancy_router
 from factoryai.organization.router import router as organization_router
 from factoryai.resources import Resources
@@ -101,6 +104,7 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
             if own_engine:
                 db_engine.dispose()
 
+    docs_open = settings.server.docs_open
     app = FastAPI(
         title="Factory AI",
         version=__version__,
@@ -108,8 +112,13 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
         lifespan=lifespan,
         openapi_tags=openapi.TAGS,
         generate_unique_id_function=openapi.operation_id,
+        # Served by api/docs.py from the package's own files (no CDN), and only where server.api_docs opens them.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs_open else None,
     )
     app.state.settings = settings
+    app.router.route_class = ApiRoute  # routes added to the app itself (tests add some) read bodies the same way
     install_error_handlers(app)
     routers = (
         accounts_router,
@@ -119,6 +128,7 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
         cameras_router,
         identity_router,
         vehicles_router,
+        occupancy_ingest_router,
         occupancy_router,
         retention_router,
         system_router,
@@ -128,13 +138,16 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
         app.include_router(router)
     openapi.install(app, [r for router in (*routers, health_router) for r in router.routes if isinstance(r, APIRoute)])
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        # Until the dashboard is served here, a newcomer opening the site lands on the API docs.
-        return RedirectResponse("/docs")
+    if docs_open:
+        install_docs(app)
 
     # Added last = outermost: request ids and metrics cover even the 413s of the size limit.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.server.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.server.max_body_bytes,
+        max_json_bytes=settings.server.max_json_body_bytes,
+        bulk_json_bytes={INGEST_PATH: settings.occupancy.max_batch * SAMPLE_BYTES},
+    )
     if settings.server.cors_origins:
         app.add_middleware(
             CORSMiddleware,

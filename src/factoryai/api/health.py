@@ -15,10 +15,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from factoryai import __version__
 from factoryai.accounts.deps import Principal, require_scope
 from factoryai.accounts.models import ApiKeyScope
-from factoryai.core.errors import ServiceUnavailableError
+from factoryai.core.errors import ServiceUnavailableError, problem
+from factoryai.core.routing import ApiRoute
 from factoryai.core.web import errors
 
-router = APIRouter()
+router = APIRouter(route_class=ApiRoute)
 log = logging.getLogger(__name__)
 
 
@@ -46,12 +47,16 @@ def health(request: Request) -> Health:
         raise ServiceUnavailableError(
             "database unreachable",
             code="database_unavailable",
-            details={
-                "status": "unavailable",
-                "database": "unreachable",
-                "version": __version__,
-                "uptime_seconds": uptime,
-            },
+            details=[
+                problem(
+                    "database",
+                    "unreachable",
+                    status="unavailable",
+                    database="unreachable",
+                    version=__version__,
+                    uptime_seconds=uptime,
+                )
+            ],
         ) from None
     return Health(status="ok", version=__version__, uptime_seconds=uptime, database="ok")
 

@@ -6,12 +6,11 @@ import json
 import logging
 import time
 import uuid
-from typing import Any
 
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from factoryai.core.errors import error_body
+from factoryai.core.errors import Problem, error_body, problem
 from factoryai.core.logging import request_id_var
 from factoryai.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -33,9 +32,9 @@ class _TooLarge(HTTPException):
     """A streamed body went over the limit. An HTTPException, because FastAPI's body parsing re-raises those
     (anything else becomes a 400); the app's handler renders it in the one error shape, details included."""
 
-    def __init__(self, message: str, max_bytes: int) -> None:
-        super().__init__(413, detail=message)
-        self.details = {"max_bytes": max_bytes}
+    def __init__(self, details: list[Problem]) -> None:
+        super().__init__(413, detail=details[0]["message"])
+        self.details = details
 
 
 class RequestContextMiddleware:
@@ -97,26 +96,51 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-class BodySizeLimitMiddleware:
-    """Refuses bodies over the limit with 413, by Content-Length up front or by counting a streamed body."""
+def _is_multipart(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            return value.split(b";", 1)[0].strip().lower() == b"multipart/form-data"
+    return False
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} bytes"
+
+
+class BodySizeLimitMiddleware:
+    """Refuses bodies over the limit with 413, by Content-Length up front or by counting a streamed body.
+
+    Multipart uploads (camera frames, photos) may be up to ``max_bytes``; every other body (JSON, log-in forms) only
+    up to ``max_json_bytes``: parsing and validating a JSON body costs far more CPU per byte than storing an image,
+    and no JSON body this API takes is more than a few kilobytes.
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, max_json_bytes: int, bulk_json_bytes: dict[str, int] | None = None
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.max_upload_bytes = max_bytes
+        self.max_json_bytes = min(max_json_bytes, max_bytes)
+        # Paths of bulk device routes (a batch of 10,000 occupancy samples is ~1.5 MB) and their own JSON caps.
+        self.bulk_json_bytes = {path: min(limit, max_bytes) for path, limit in (bulk_json_bytes or {}).items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if _is_multipart(scope):
+            limit = self.max_upload_bytes
+        else:
+            limit = self.bulk_json_bytes.get(scope.get("path", ""), self.max_json_bytes)
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
-                    too_big = int(value) > self.max_bytes
+                    too_big = int(value) > limit
                 except ValueError:
                     await _send_error(send, 400, "bad_request", "Content-Length is not a number")
                     return
                 if too_big:
-                    await self._reject(send)
+                    await self._reject(send, limit)
                     return
         received = 0
         response_started = False
@@ -126,10 +150,10 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     # FastAPI re-raises HTTPException from body parsing (anything else becomes a 400),
                     # so the app's handler renders it in the one error shape.
-                    raise _TooLarge(self._message(), self.max_bytes)
+                    raise _TooLarge(self._details(limit))
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -143,24 +167,20 @@ class BodySizeLimitMiddleware:
         except _TooLarge:
             if response_started:
                 raise
-            await self._reject(send)
+            await self._reject(send, limit)
 
-    def _message(self) -> str:
-        size = self.max_bytes
-        limit = (
-            f"{size / 1048576:.1f} MB"
-            if size >= 1048576
-            else f"{size / 1024:.1f} KB"
-            if size >= 1024
-            else f"{size} bytes"
-        )
-        return f"request body exceeds the {limit} limit ({size} bytes)"
+    def _details(self, limit: int) -> list[Problem]:
+        message = f"request body exceeds the {_size(limit)} limit ({limit} bytes)"
+        if limit < self.max_upload_bytes:
+            message += f"; only multipart/form-data uploads may be larger, up to {_size(self.max_upload_bytes)}"
+        return [problem("body", message, max_bytes=limit)]
 
-    async def _reject(self, send: Send) -> None:
-        await _send_error(send, 413, "payload_too_large", self._message(), {"max_bytes": self.max_bytes})
+    async def _reject(self, send: Send, limit: int) -> None:
+        details = self._details(limit)
+        await _send_error(send, 413, "payload_too_large", details[0]["message"], details)
 
 
-async def _send_error(send: Send, status: int, code: str, message: str, details: Any = None) -> None:
+async def _send_error(send: Send, status: int, code: str, message: str, details: list[Problem] | None = None) -> None:
     body = json.dumps(error_body(code, message, details)).encode()
     await send(
         {

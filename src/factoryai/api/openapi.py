@@ -3,8 +3,8 @@ error a route can answer documented in the one error shape.
 
 Most error codes follow from what a route depends on, so they are derived rather than written by hand on 60 routes:
 authentication (401, 403), a database session (503 while the database is unreachable), parameters or a body (422),
-a body (413, the size limit), a path parameter (404, the thing it names may not exist). Routes declare the rest
-themselves with `core.web.errors(...)`: 409, 429, an engine's 503.
+a body (413, the size limit; 415, the wrong media type), a path parameter (404, the thing it names may not
+exist). Routes declare the rest themselves with `core.web.errors(...)`: 409, 429, an engine's 503.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def derived_errors(route: APIRoute) -> set[int]:
     if get_session in calls:
         codes.add(503)
     if body:
-        codes |= {400, 413}
+        codes |= {400, 413, 415}
     if body or path or query:
         codes.add(422)
     if path:
@@ -69,6 +69,12 @@ def _dependants(dependant: Dependant) -> Iterable[Dependant]:
     for dependency in dependant.dependencies:
         yield dependency
         yield from _dependants(dependency)
+
+
+def _forbidden(route: APIRoute) -> str:
+    """The 403's description names what the route takes (the role and scope checks carry it as ``accepts``)."""
+    accepts = [a for call in _calls(route.dependant) if (a := getattr(call, "accepts", None))]
+    return f"Not allowed: this route takes {accepts[-1]}" if accepts else ERROR_DESCRIPTIONS[403]
 
 
 _ERROR_BODY = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
@@ -94,7 +100,8 @@ def install(app: FastAPI, routes: list[APIRoute]) -> None:
                 responses = operation.setdefault("responses", {})
                 responses.pop("422", None)  # FastAPI's own validation body: this app answers in its one shape
                 for code in sorted(derived_errors(route)):
-                    responses.setdefault(str(code), {"description": ERROR_DESCRIPTIONS[code], "content": _ERROR_BODY})
+                    description = _forbidden(route) if code == 403 else ERROR_DESCRIPTIONS[code]
+                    responses.setdefault(str(code), {"description": description, "content": _ERROR_BODY})
                 operation["responses"] = dict(sorted(responses.items()))
         for unused in ("HTTPValidationError", "ValidationError"):
             schema["components"]["schemas"].pop(unused, None)

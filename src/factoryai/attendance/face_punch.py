@@ -60,7 +60,7 @@ def punch_by_face(
         pause = settings.identity.engine_pause_seconds
         faces = identity.identify(session, runtime, image, pause_seconds=pause, skip_when_paused=True)
     except FaceImageError as exc:
-        raise ValidationFailedError(str(exc), details={"field": "image"}) from exc
+        raise ValidationFailedError(str(exc), field="image") from exc
     except FaceEngineError as exc:
         FACE_ENGINE_FAILURES.inc()
         pending = identity.save_pending(session, store, image, camera_id, when, str(exc))
@@ -174,7 +174,7 @@ def assign_unknown(
     if enroll:
         crop = store.read(row.snapshot_path) if row.snapshot_path else None
         if crop is None:
-            raise ValidationFailedError(f"unknown face {unknown_id} has no snapshot left to enrol", details={})
+            raise ValidationFailedError(f"unknown face {unknown_id} has no snapshot left to enrol", field="enroll")
         upload = identity.UploadedImage(name=f"unknown-{row.id}.jpg", data=crop)
         enrolled_id = identity.enroll_faces(session, runtime, employee.id, [upload], user_id).enrollments[0].id
     return row, punch, enrolled_id

@@ -20,32 +20,46 @@ from factoryai.organization.models import Employee
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 EXPORT_LIMIT = 100_000
-RECORD_COLUMNS = (
-    "id",
-    "employee_id",
-    "attendance_date",
-    "status",
-    "check_in (site time)",
-    "check_out (site time)",
-    "grace_period_applied",
-    "is_early_exit",
-    "flagged_for_review",
-    "shift_id",
-)
-REGISTER_COLUMNS = (
-    "employee_id",
-    "employee",
-    "department_id",
-    "shift",
-    "status",
-    "check_in",
-    "check_out",
-    "early_exit",
-)
+
+
+# Exported times are site wall-clock times without an offset (spreadsheets cannot hold one): the header names the
+# zone, so a file read elsewhere (head office, another site) is not misread.
+def record_columns(settings: Settings) -> tuple[str, ...]:
+    zone = settings.site.timezone
+    return (
+        "id",
+        "employee_id",
+        "attendance_date",
+        "status",
+        f"check_in ({zone})",
+        f"check_out ({zone})",
+        "grace_period_applied",
+        "is_early_exit",
+        "flagged_for_review",
+        "shift_id",
+    )
+
+
+def register_columns(settings: Settings) -> tuple[str, ...]:
+    zone = settings.site.timezone
+    return (
+        "employee_id",
+        "employee",
+        "department_id",
+        "department",
+        "shift",
+        "status",
+        f"check_in ({zone})",
+        f"check_out ({zone})",
+        "early_exit",
+    )
+
+
 SUMMARY_COLUMNS = (
     "employee_id",
     "employee",
     "department_id",
+    "department",
     "days_present",
     "days_late",
     "days_absent",
@@ -85,6 +99,7 @@ def daily_register(
     now = utcnow()
     rows = []
     totals: dict[str, int] = defaultdict(int)
+    departments = repository.department_names(session)
     for employee, shift, record in repository.register_rows(session, attendance_date, department_id):
         if record is not None:
             status = record.status
@@ -100,6 +115,7 @@ def daily_register(
                 employee_id=employee.id,
                 employee_name=employee.name,
                 department_id=employee.department_id,
+                department_name=departments.get(employee.department_id),
                 shift_id=shift.id if shift else None,
                 shift_name=shift.shift_name if shift else None,
                 status=status,
@@ -118,6 +134,7 @@ def register_export_rows(register: DailyRegister, settings: Settings) -> list[tu
             r.employee_id,
             r.employee_name,
             r.department_id,
+            r.department_name,
             r.shift_name,
             r.status,
             _local(r.check_in_time, settings),
@@ -128,11 +145,12 @@ def register_export_rows(register: DailyRegister, settings: Settings) -> list[tu
     ]
 
 
-def _empty_summary(employee: Employee) -> dict[str, Any]:
+def _empty_summary(employee: Employee, departments: dict[int, str]) -> dict[str, Any]:
     return {
         "employee_id": employee.id,
         "employee_name": employee.name,
         "department_id": employee.department_id,
+        "department_name": departments.get(employee.department_id),  # type: ignore[arg-type]
         "days_present": 0,
         "days_late": 0,
         "days_absent": 0,
@@ -146,9 +164,12 @@ def monthly_summary(session: Session, year: int, month: int, department_id: int 
     that month."""
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
-    per_employee = {e.id: _empty_summary(e) for e in repository.employees_for_report(session, last, department_id)}
+    departments = repository.department_names(session)
+    per_employee = {
+        e.id: _empty_summary(e, departments) for e in repository.employees_for_report(session, last, department_id)
+    }
     for employee, record in repository.month_rows(session, first, last, department_id):
-        row = per_employee.setdefault(employee.id, _empty_summary(employee))
+        row = per_employee.setdefault(employee.id, _empty_summary(employee, departments))
         if record.status == AttendanceStatus.ABSENT:
             row["days_absent"] += 1
         else:
@@ -171,6 +192,7 @@ def summary_export_rows(summary: MonthlySummary) -> list[tuple[Any, ...]]:
             r.employee_id,
             r.employee_name,
             r.department_id,
+            r.department_name,
             r.days_present,
             r.days_late,
             r.days_absent,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from factoryai.attendance.models import AttendanceCorrection, AttendanceRecord
 from factoryai.core.repository import paginate
 from factoryai.core.schemas import PageParams
-from factoryai.organization.models import Employee, Shift
+from factoryai.organization.models import Department, Employee, Shift
 
 
 def employee_with_shift_for_update(session: Session, employee_id: int) -> tuple[Employee, Shift | None] | None:
@@ -167,6 +167,11 @@ def month_rows(
     if department_id is not None:
         query = query.where(Employee.department_id == department_id)
     return session.execute(query).all()  # type: ignore[return-value]
+
+
+def department_names(session: Session) -> dict[int, str]:
+    """Every department's name by id, for reports (a site has tens of departments, not thousands)."""
+    return {row.id: row.name for row in session.execute(select(Department.id, Department.name))}
 
 
 def corrections_for(session: Session, record_id: int) -> Sequence[AttendanceCorrection]:

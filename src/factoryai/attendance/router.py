@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, File, Form, Query, Response, UploadFile, status
-from pydantic import AwareDatetime
 
 from factoryai.accounts.deps import HrUser, Principal, require_role, require_scope
 from factoryai.accounts.models import ApiKeyScope, Role
@@ -29,12 +27,13 @@ from factoryai.attendance.schemas import (
 )
 from factoryai.core.errors import ValidationFailedError
 from factoryai.core.exports import ExportFormat, export_response
-from factoryai.core.schemas import BoxRead, IdFilter, IdPath, Page, PageDep, to_page
+from factoryai.core.routing import ApiRoute
+from factoryai.core.schemas import AwareIsoDateTime, BoxRead, IdFilter, IdPath, IsoDate, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, errors, read_upload
 from factoryai.identity.deps import RECOGNITION_ERRORS, FacesDep
 from factoryai.identity.schemas import UnknownFaceRead
 
-router = APIRouter(prefix=API_V1, tags=["attendance"])
+router = APIRouter(prefix=API_V1, tags=["attendance"], route_class=ApiRoute)
 # Devices post punches with an ingest key; HR and the gate guard may punch by hand.
 PunchCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST, Role.HR, Role.SECURITY))]
 ReportReader = Annotated[object, Depends(require_role(Role.HR, Role.VIEWER))]
@@ -74,7 +73,9 @@ def check_in_by_face(
     camera_id: Annotated[
         str | None, Form(min_length=1, max_length=50, description="An enabled 'entrance' or 'exit' camera.")
     ] = None,
-    timestamp: Annotated[AwareDatetime | None, Form(description="When the frame was taken; defaults to now.")] = None,
+    timestamp: Annotated[
+        AwareIsoDateTime | None, Form(description="When the frame was taken; defaults to now.")
+    ] = None,
 ) -> FacePunchResult:
     caller.check_camera(camera_id)
     data = read_upload(image, settings.identity.max_image_mb, "image")
@@ -112,7 +113,7 @@ def check_out(data: PunchRequest, session: SessionDep, settings: SettingsDep, ca
     summary="Mark ABSENT everyone whose shift on that date ended without a check-in (idempotent)",
 )
 def mark_absent(
-    attendance_date: Annotated[date, Body(embed=True, alias="date")],
+    attendance_date: Annotated[IsoDate, Body(embed=True, alias="date")],
     session: SessionDep,
     settings: SettingsDep,
     _hr: HrUser,
@@ -126,15 +127,15 @@ def list_attendance(
     settings: SettingsDep,
     _reader: ReportReader,
     page: PageDep,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: IsoDate | None = None,
+    date_to: IsoDate | None = None,
     employee_id: IdFilter = None,
     department_id: IdFilter = None,
     status_: Annotated[AttendanceStatus | None, Query(alias="status")] = None,
     format: Format = None,
 ) -> Page[AttendanceRead] | Response:
     if date_from and date_to and date_to < date_from:
-        raise ValidationFailedError("date_to is before date_from", details={"field": "date_to"})
+        raise ValidationFailedError("date_to is before date_from", field="date_to")
     filters = {
         "date_from": date_from,
         "date_to": date_to,
@@ -145,7 +146,7 @@ def list_attendance(
     if format is not None:
         records = list(service.all_records(session, reports.EXPORT_LIMIT, **filters))
         rows = reports.record_rows(records, settings)
-        return export_response(format, reports.RECORD_COLUMNS, rows, "attendance")
+        return export_response(format, reports.record_columns(settings), rows, "attendance")
     return to_page(AttendanceRead, *service.list_records(session, page, **filters), page)
 
 
@@ -154,14 +155,15 @@ def get_daily_register(
     session: SessionDep,
     settings: SettingsDep,
     _reader: ReportReader,
-    attendance_date: Annotated[date, Query(alias="date")],
+    attendance_date: Annotated[IsoDate, Query(alias="date")],
     department_id: IdFilter = None,
     format: Format = None,
 ) -> DailyRegister | Response:
     register = reports.daily_register(session, attendance_date, settings, department_id)
     if format is not None:
         rows = reports.register_export_rows(register, settings)
-        return export_response(format, reports.REGISTER_COLUMNS, rows, f"register-{attendance_date.isoformat()}")
+        columns = reports.register_columns(settings)
+        return export_response(format, columns, rows, f"register-{attendance_date.isoformat()}")
     return register
 
 

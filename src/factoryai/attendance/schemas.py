@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from factoryai.attendance.models import AttendanceStatus
-from factoryai.core.schemas import BoxRead, InputModel, ReadModel, RefId
+from factoryai.core.schemas import AwareIsoDateTime, Bool, BoxRead, InputModel, ReadModel, RefId, UpdateModel, text_type
 from factoryai.identity.schemas import UnknownFaceRead
 
 
 class PunchRequest(InputModel):
     employee_id: RefId
-    timestamp: AwareDatetime | None = Field(
+    timestamp: AwareIsoDateTime | None = Field(
         None, description="When the punch happened, ISO-8601 with a UTC offset; defaults to now."
     )
     camera_id: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = Field(
@@ -65,15 +65,21 @@ class AttendanceRead(ReadModel):
     updated_at: datetime
 
 
-class AttendanceCorrectionCreate(InputModel):
-    """An HR correction. Fields not sent stay as they are; times re-derive status and flags unless those are sent."""
+CorrectionReason = text_type(500, min_length=3)
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
-    check_in_time: AwareDatetime | None = None
-    check_out_time: AwareDatetime | None = None
+
+class AttendanceCorrectionCreate(UpdateModel):
+    """An HR correction. Fields not sent stay as they are; times re-derive status and flags unless those are sent.
+    Only the times may be cleared with null (no check-in, no check-out)."""
+
+    nullable_fields = frozenset({"check_in_time", "check_out_time"})
+
+    reason: CorrectionReason
+    check_in_time: AwareIsoDateTime | None = None
+    check_out_time: AwareIsoDateTime | None = None
     status: AttendanceStatus | None = None
-    is_early_exit: bool | None = None
-    flagged_for_review: bool | None = None
+    is_early_exit: Bool | None = None
+    flagged_for_review: Bool | None = None
 
     @model_validator(mode="after")
     def _changes_something(self) -> AttendanceCorrectionCreate:
@@ -107,6 +113,7 @@ class RegisterRow(ReadModel):
     employee_id: int
     employee_name: str
     department_id: int | None
+    department_name: str | None
     shift_id: int | None
     shift_name: str | None
     status: Literal["PRESENT", "LATE", "ABSENT", "NOT_YET", "OFF"]
@@ -126,6 +133,7 @@ class MonthlySummaryRow(ReadModel):
     employee_id: int
     employee_name: str
     department_id: int | None
+    department_name: str | None
     days_present: int = Field(description="Days with a check-in, on time or late.")
     days_late: int
     days_absent: int
@@ -161,8 +169,8 @@ class FacePunchResult(ReadModel):
 
 class UnknownFaceAssign(InputModel):
     employee_id: RefId
-    record_attendance: bool = Field(True, description="Record the punch as of when the face was seen.")
-    enroll: bool = Field(False, description="Also enrol the face crop as a photo of this employee.")
+    record_attendance: Bool = Field(True, description="Record the punch as of when the face was seen.")
+    enroll: Bool = Field(False, description="Also enrol the face crop as a photo of this employee.")
 
 
 class UnknownFaceAssigned(ReadModel):

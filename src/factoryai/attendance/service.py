@@ -30,7 +30,7 @@ from factoryai.cameras import service as cameras
 from factoryai.cameras.models import CameraRole
 from factoryai.core.clock import utcnow
 from factoryai.core.config import WEEKDAYS, Settings
-from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError, problem
 from factoryai.core.events import publish_after_commit
 from factoryai.core.schemas import PageParams
 from factoryai.identity import service as identity
@@ -59,7 +59,7 @@ def _punch_time(timestamp: datetime | None, settings: Settings) -> datetime:
         raise ValidationFailedError(
             f"timestamp {timestamp.isoformat()} is in the future (more than "
             f"{settings.attendance.future_tolerance_seconds} s ahead of the server clock)",
-            details={"field": "timestamp"},
+            field="timestamp",
         )
     return timestamp.astimezone(UTC)
 
@@ -161,11 +161,13 @@ def _check_in(
     occ = occurrence_for_check_in(rule, at, tz)
     if occ is None:
         opens = next_window_opening(rule, at, tz).astimezone(tz)
+        zone = settings.site.timezone  # named, so a reader elsewhere knows whose clock these times are on
+        next_window = f"the next check-in window opens at {opens:%Y-%m-%d %H:%M} ({zone})"
         raise ValidationFailedError(
-            f"check-in at {at.astimezone(tz):%Y-%m-%d %H:%M:%S} is outside shift {shift.shift_name!r}: "
-            f"the next check-in window opens at {opens:%Y-%m-%d %H:%M}",
+            f"check-in at {at.astimezone(tz):%Y-%m-%d %H:%M:%S} ({zone}) is outside shift {shift.shift_name!r}: "
+            + next_window,
             code="outside_shift_window",
-            details={"next_window_opens": opens.isoformat()},
+            details=[problem("timestamp", next_window, next_window_opens=opens.isoformat())],
         )
     verdict = evaluate_check_in(rule, occ, at)
     record = next((r for r in records if r.attendance_date == occ.attendance_date), None)
@@ -262,9 +264,9 @@ def correct_record(
     check_in = changes.get("check_in_time", record.check_in_time)
     check_out = changes.get("check_out_time", record.check_out_time)
     if check_in is not None and check_out is not None and check_out <= check_in:
-        raise ValidationFailedError("check_out_time must be after check_in_time", details={"field": "check_out_time"})
+        raise ValidationFailedError("check_out_time must be after check_in_time", field="check_out_time")
     if changes.get("status") in (AttendanceStatus.PRESENT, AttendanceStatus.LATE) and check_in is None:
-        raise ValidationFailedError("PRESENT or LATE needs a check_in_time", details={"field": "status"})
+        raise ValidationFailedError("PRESENT or LATE needs a check_in_time", field="status")
 
     shift = organization.get_shift(session, record.shift_id) if record.shift_id is not None else None
     occ = occurrence_on(shift_rule(shift), record.attendance_date, settings.site.tz) if shift else None

@@ -12,13 +12,14 @@ from factoryai.accounts.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from factoryai.cameras import service
 from factoryai.cameras.models import CameraRole
 from factoryai.cameras.schemas import CameraCreate, CameraRead, CameraUpdate
-from factoryai.core.schemas import Page, PageDep, SearchQuery
+from factoryai.core.routing import ApiRoute
+from factoryai.core.schemas import Bool, Page, PageDep, SearchQuery
 from factoryai.core.web import API_V1, SessionDep, errors
 
-router = APIRouter(prefix=API_V1, tags=["cameras"])
+router = APIRouter(prefix=API_V1, tags=["cameras"], route_class=ApiRoute)
 # Creating a device key binds it to cameras that must exist, a cameras rule (CONTRIBUTING rule 1); the route is
 # documented with the other key routes, under accounts.
-device_keys_router = APIRouter(prefix=API_V1, tags=["accounts"])
+device_keys_router = APIRouter(prefix=API_V1, tags=["accounts"], route_class=ApiRoute)
 CameraIdPath = Annotated[str, Path(min_length=1, max_length=50)]
 IngestPrincipal = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST))]
 
@@ -29,7 +30,7 @@ def list_cameras(
     user: CurrentUser,
     page: PageDep,
     role: CameraRole | None = None,
-    enabled: bool | None = None,
+    enabled: Bool | None = None,
     q: SearchQuery = None,
 ) -> Page[CameraRead]:
     rows, total = service.list_cameras(session, page, role=role.value if role else None, enabled=enabled, q=q)

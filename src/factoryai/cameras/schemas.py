@@ -10,7 +10,7 @@ from pydantic import AfterValidator, Field, StringConstraints, field_serializer,
 
 from factoryai.accounts.models import Role
 from factoryai.cameras.models import CameraRole
-from factoryai.core.schemas import InputModel, Name, ReadModel, UpdateModel
+from factoryai.core.schemas import Bool, InputModel, Name, ReadModel, UpdateModel
 
 SOURCE_SCHEMES = ("rtsp", "rtsps", "http", "https", "file", "synthetic")
 # No '/', '+' or '#': camera ids become MQTT topic levels (factoryai/gate/<camera_id>/open).
@@ -93,7 +93,7 @@ class CameraSettings(InputModel):
     """Per-camera options; anything not set here falls back to the site-wide settings."""
 
     analysis_fps: float | None = Field(None, gt=0, le=30, description="Frames analysed per second.")
-    detection_enabled: bool = Field(True, description="Run the object detector on this camera.")
+    detection_enabled: Bool = Field(True, description="Run the object detector on this camera.")
     min_confidence: float | None = Field(None, ge=0, le=1, description="Ignore detections scoring below this.")
     counting_line: tuple[tuple[float, float], tuple[float, float]] | None = Field(
         None, description="Zone cameras: the line people cross, as two points in 0..1 image coordinates."
@@ -127,7 +127,7 @@ class CameraCreate(InputModel):
     name: Name
     source_url: SourceUrl
     role: CameraRole
-    enabled: bool = True
+    enabled: Bool = True
     settings: CameraSettings = Field(default_factory=CameraSettings)
 
 
@@ -135,7 +135,7 @@ class CameraUpdate(UpdateModel):
     name: Name | None = None
     source_url: SourceUrl | None = None
     role: CameraRole | None = None
-    enabled: bool | None = None
+    enabled: Bool | None = None
     settings: CameraSettings | None = None
 
 

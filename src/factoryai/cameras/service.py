@@ -13,7 +13,7 @@ from factoryai.cameras import repository
 from factoryai.cameras.models import Camera, CameraRole
 from factoryai.cameras.schemas import CameraCreate, CameraUpdate, keep_stored_password
 from factoryai.core.clock import utcnow
-from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError, problem
 from factoryai.core.repository import delete_unless_referenced
 from factoryai.core.schemas import PageParams
 
@@ -50,7 +50,7 @@ def create_camera(session: Session, data: CameraCreate) -> Camera:
     # Ids differing only in case would be one camera to a person reading logs.
     existing = repository.get_camera_case_insensitive(session, data.id)
     if existing is not None:
-        raise ConflictError(f"camera {existing.id!r} already exists", details={"field": "id"})
+        raise ConflictError(f"camera {existing.id!r} already exists", field="id")
     camera = Camera(
         id=data.id,
         name=data.name,
@@ -122,15 +122,17 @@ def get_camera_for_event(session: Session, camera_id: str, *, roles: Collection[
     ``roles`` (PUNCH_ROLES, GATE_ROLES, OCCUPANCY_ROLES); 422 naming camera_id otherwise."""
     camera = repository.get_camera(session, camera_id)
     if camera is None:
-        raise ValidationFailedError(f"camera {camera_id!r} does not exist", details={"field": "camera_id"})
+        raise ValidationFailedError(f"camera {camera_id!r} does not exist", field="camera_id")
     if not camera.enabled:
-        raise ValidationFailedError(f"camera {camera_id!r} is disabled", details={"field": "camera_id"})
+        raise ValidationFailedError(f"camera {camera_id!r} is disabled", field="camera_id")
     if camera.role not in roles:
         wanted = sorted(role.value for role in roles)
-        raise ValidationFailedError(
+        message = (
             f"camera {camera_id!r} is a {camera.role!r} camera; this event needs a camera of role "
-            f"{' or '.join(repr(r) for r in wanted)} (change the camera's role or send the right camera_id)",
-            details={"field": "camera_id", "role": camera.role, "allowed_roles": wanted},
+            f"{' or '.join(repr(r) for r in wanted)} (change the camera's role or send the right camera_id)"
+        )
+        raise ValidationFailedError(
+            message, details=[problem("camera_id", message, role=camera.role, allowed_roles=wanted)]
         )
     return camera
 

@@ -149,7 +149,13 @@ class ServerSettings(Section):
         description="Browser origins allowed to call the API cross-site (the dashboard is same-origin and needs none).",
     )
     max_body_bytes: int = Field(
-        32 * 1024 * 1024, ge=1024, description="Largest request body accepted; larger ones get 413."
+        32 * 1024 * 1024, ge=1024, description="Largest multipart upload (camera frames, photos); larger ones get 413."
+    )
+    max_json_body_bytes: int = Field(
+        1024 * 1024,
+        ge=1024,
+        description="Largest body other than a multipart upload (JSON, log-in form); larger ones get 413. Parsing "
+        "and validating JSON costs far more per byte than an image upload, and no JSON route takes more than a few KB.",
     )
     trusted_proxies: list[str] = Field(
         default_factory=list,
@@ -157,6 +163,16 @@ class ServerSettings(Section):
         "the client is the right-most address in it that is not one of them. Empty: the header is ignored and the "
         "connecting address is the client.",
     )
+    api_docs: Literal["auto", "open", "closed"] = Field(
+        "auto",
+        description="The API documentation (/docs, /redoc) and the OpenAPI document (/openapi.json), which anyone "
+        "can read without credentials: 'open', 'closed' (404), or 'auto': open in development, closed in production. "
+        "They describe every route and schema but hold no data; the routes themselves still need a log-in.",
+    )
+
+    @property
+    def docs_open(self) -> bool:
+        return self.api_docs == "open" or (self.api_docs == "auto" and self.environment == "development")
 
     @model_validator(mode="before")
     @classmethod

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, inspect, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from factoryai.core.errors import ConflictError
+from factoryai.core.errors import ConflictError, problem
 from factoryai.core.schemas import PageParams
 
 M = TypeVar("M")
@@ -69,7 +69,8 @@ def raise_if_referenced(session: Session, row: Any, message: Callable[[str], str
     """The 409 delete_unless_referenced would give, before anything outside the database is touched."""
     refs = blocking_references(session, type(row), inspect(row).identity[0])
     if refs:
-        raise ConflictError(message(describe_references(refs)), details={"references": refs})
+        details = [problem("", describe_references({t: n}), table=t, count=n) for t, n in sorted(refs.items())]
+        raise ConflictError(message(describe_references(refs)), details=details)
 
 
 IN_CHUNK = 500  # values per IN (...): far below every engine's bind-parameter limit

@@ -9,12 +9,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from factoryai.core.config import Settings
 from factoryai.core.db import unit_of_work
-from factoryai.core.errors import PayloadTooLargeError, ValidationFailedError, error_body
+from factoryai.core.errors import PayloadTooLargeError, ValidationFailedError, error_body, problem
 from factoryai.core.snapshots import SnapshotStore
 
 # Routers carry the prefix themselves, so the route a request matched (metrics labels, logs) has the full path.
@@ -49,9 +49,10 @@ def read_upload(upload: UploadFile, max_mb: float, field: str) -> bytes:
     data = upload.file.read(limit + 1)  # sync: endpoints that take images run in the threadpool
     name = upload.filename or field
     if len(data) > limit:
-        raise PayloadTooLargeError(f"{name} is larger than {max_mb:g} MB", details={"field": field, "file": name})
+        message = f"{name} is larger than {max_mb:g} MB"
+        raise PayloadTooLargeError(message, details=[problem(field, message, file=name)])
     if not data:
-        raise ValidationFailedError(f"{name} is empty", details={"field": field, "file": name})
+        raise ValidationFailedError(f"{name} is empty", details=[problem(field, f"{name} is empty", file=name)])
     return data
 
 
@@ -64,10 +65,27 @@ def error_response(
     )
 
 
+class ErrorItem(BaseModel):
+    """One problem: which input, what is wrong with it; some items carry further facts as extra keys."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: str = Field(
+        description='The input it concerns: "body.name", "query.date", "image"; "" for the request as a whole.'
+    )
+    message: str = Field(description="What is wrong with it, for a person.")
+
+
 class ErrorDetail(BaseModel):
     code: str = Field(description="Stable machine-readable code, e.g. not_found, validation_error.")
     message: str = Field(description="What went wrong, for a person.")
-    details: Any = Field(None, description="Extra facts: the invalid fields, what blocks a delete, ...")
+    details: list[ErrorItem] = Field(
+        default_factory=list,
+        description="Always a list, empty when there is nothing to add: one {field, message} item per problem (at "
+        "most the first 20 validation errors; the message counts the rest). Items may carry extra facts as further "
+        "keys: type (the validation error), max_bytes, retry_after_seconds, next_window_opens, table and count "
+        "(rows that block a delete), roles and scope (what a route accepts).",
+    )
 
 
 class ErrorResponse(BaseModel):
@@ -83,6 +101,7 @@ ERROR_DESCRIPTIONS = {
     404: "Not found",
     409: "Conflicts with existing data",
     413: "Request body or upload too large",
+    415: "The body is not in the media type the route takes (JSON, or form fields / multipart)",
     422: "Invalid request",
     429: "Too many attempts; retry after the Retry-After header",
     503: "A service it needs is unavailable (database, face engine, OCR); retry later",

@@ -75,6 +75,6 @@ def enroll_folder(
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, AppError):
-        problems = (exc.details or {}).get("images") or []
-        return problems[0]["reason"] if problems else exc.message
+        reasons = [d["reason"] for d in exc.details if "reason" in d]  # one photo's problem, said without its name
+        return reasons[0] if reasons else exc.message
     return str(exc)

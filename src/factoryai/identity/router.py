@@ -3,7 +3,6 @@ the spec's snapshot cleanup."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
@@ -11,7 +10,8 @@ from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 from factoryai.accounts.deps import HrUser, Principal, require_role, require_scope
 from factoryai.accounts.models import ApiKeyScope, Role, User
 from factoryai.core.errors import NotFoundError, ServiceUnavailableError, ValidationFailedError
-from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, to_page
+from factoryai.core.routing import ApiRoute
+from factoryai.core.schemas import IdFilter, IdPath, IsoDateTime, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, errors, read_upload
 from factoryai.identity import service
 from factoryai.identity.deps import RECOGNITION_ERRORS, FaceEngineDep, FacesDep
@@ -27,7 +27,7 @@ from factoryai.identity.schemas import (
     UnknownFaceRead,
 )
 
-router = APIRouter(prefix=API_V1)
+router = APIRouter(prefix=API_V1, route_class=ApiRoute)
 IDENTITY = ["identity"]
 AccessReader = Annotated[User, Depends(require_role(Role.HR, Role.SECURITY))]
 IdentifyCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST, Role.HR, Role.SECURITY))]
@@ -49,12 +49,12 @@ def list_access_log(
     page: PageDep,
     employee_id: IdFilter = None,
     camera_id: Annotated[str | None, Query(max_length=50)] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: IsoDateTime | None = None,
+    until: IsoDateTime | None = None,
 ) -> Page[AccessLogRead]:
     for name, value in (("since", since), ("until", until)):
         if value is not None and value.tzinfo is None:
-            raise ValidationFailedError(f"{name} needs a UTC offset", details={"field": name})
+            raise ValidationFailedError(f"{name} needs a UTC offset", field=name)
     rows = service.list_access(session, page, employee_id=employee_id, camera_id=camera_id, since=since, until=until)
     return to_page(AccessLogRead, *rows, page)
 
@@ -77,7 +77,7 @@ def enroll_employee_faces(
     user: HrUser,
 ) -> list[FaceEnrolledRead]:
     if len(images) > service.MAX_ENROLL_IMAGES:
-        raise ValidationFailedError(f"send 1 to {service.MAX_ENROLL_IMAGES} images", details={"field": "images"})
+        raise ValidationFailedError(f"send 1 to {service.MAX_ENROLL_IMAGES} images", field="images")
     uploads = [
         service.UploadedImage(
             name=f.filename or f"image-{i + 1}", data=read_upload(f, settings.identity.max_image_mb, "images")
@@ -149,7 +149,7 @@ def identify_faces(
         pause = settings.identity.engine_pause_seconds
         found = service.identify(session, faces, data, pause_seconds=pause, skip_when_paused=True)
     except FaceImageError as exc:
-        raise ValidationFailedError(str(exc), details={"field": "image"}) from exc
+        raise ValidationFailedError(str(exc), field="image") from exc
     except FaceEngineError as exc:
         raise ServiceUnavailableError(f"face engine unavailable: {exc}") from exc
     # Who an unknown face resembles is a hint for assigning it, which is HR's job: devices and security don't get it.

@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from factoryai.core.clock import utcnow
-from factoryai.core.errors import NotFoundError, ServiceUnavailableError, ValidationFailedError
+from factoryai.core.errors import NotFoundError, ServiceUnavailableError, ValidationFailedError, problem
 from factoryai.core.metrics import FACES_IDENTIFIED
 from factoryai.core.schemas import PageParams
 from factoryai.core.snapshots import SnapshotStore
@@ -133,7 +133,8 @@ def enroll_faces(
     employee = organization.get_employee(session, employee_id)
     if not 1 <= len(images) <= MAX_ENROLL_IMAGES:
         raise ValidationFailedError(
-            f"send 1 to {MAX_ENROLL_IMAGES} images", details={"field": "images", "count": len(images)}
+            f"send 1 to {MAX_ENROLL_IMAGES} images",
+            details=[problem("images", f"got {len(images)} images", count=len(images))],
         )
     limit = faces.settings.identity.max_enroll_megapixels
     problems = []
@@ -141,7 +142,7 @@ def enroll_faces(
         try:
             check_size(image.data, limit, "enrolment", "max_enroll_megapixels")
         except FaceImageError as exc:
-            problems.append({"image": image.name, "reason": str(exc)})
+            problems.append(problem("images", f"{image.name}: {exc}", image=image.name, reason=str(exc)))
     engine = faces.engine
     enrolled: list[tuple[UploadedImage, Enrollment]] = []
     if not problems:  # an oversized photo fails the request anyway: no engine work for the others
@@ -150,7 +151,7 @@ def enroll_faces(
                 try:
                     enrolled.append((image, engine.enroll(employee.id, image.data)))
                 except FaceImageError as exc:
-                    problems.append({"image": image.name, "reason": str(exc)})
+                    problems.append(problem("images", f"{image.name}: {exc}", image=image.name, reason=str(exc)))
                 except FaceEngineError as exc:
                     _forget([e for _, e in enrolled], engine, employee.id)
                     raise ServiceUnavailableError(f"face engine unavailable: {exc}") from exc
@@ -158,7 +159,7 @@ def enroll_faces(
         _forget([e for _, e in enrolled], engine, employee.id)
         names = ", ".join(f"{p['image']}: {p['reason']}" for p in problems)
         message = f"no photo was enrolled; fix these and send again: {names}"
-        raise ValidationFailedError(message, details={"images": problems})
+        raise ValidationFailedError(message, details=problems)
     rows = [
         repository.add_enrollment(
             session,
@@ -345,7 +346,7 @@ def resolve_unknown(
     row = get_unknown(session, unknown_id, for_update=True)
     if row.status != "pending":
         message = f"unknown face {unknown_id} is already {row.status}"
-        raise ValidationFailedError(message, details={"status": row.status})
+        raise ValidationFailedError(message, details=[problem("unknown_id", message, status=row.status)])
     row.status = "assigned" if employee is not None else "dismissed"
     row.assigned_employee_id = employee.id if employee is not None else None
     row.assigned_by_id = user_id

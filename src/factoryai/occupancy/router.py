@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import AwareDatetime
 
 from factoryai.accounts.deps import CurrentUser, Principal, require_role, require_scope
 from factoryai.accounts.models import ApiKeyScope, Role, User
 from factoryai.core.errors import ValidationFailedError
 from factoryai.core.exports import ExportFormat, export_response
-from factoryai.core.schemas import IdPath, Page, PageDep, to_page
+from factoryai.core.routing import ApiRoute
+from factoryai.core.schemas import AwareIsoDateTime, Bool, IdPath, IsoDate, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, errors
 from factoryai.occupancy import service
 from factoryai.occupancy.schemas import (
@@ -28,7 +27,20 @@ from factoryai.occupancy.schemas import (
     OccupancyBatch,
 )
 
-router = APIRouter(prefix=API_V1, tags=["occupancy"])
+router = APIRouter(prefix=API_V1, tags=["occupancy"], route_class=ApiRoute)
+INGEST_PATH = f"{API_V1}/occupancy/logs"
+SAMPLE_BYTES = 200  # a sample's JSON at its longest (50-character camera id, timestamp with offset): the byte cap
+
+
+class BulkIngestRoute(ApiRoute):
+    """Device batches carry up to occupancy.max_batch (at most 100,000) samples of 5 values each; the app caps the
+    path's bytes from the setting (SAMPLE_BYTES per sample), and bodies this size are parsed off the event loop."""
+
+    max_json_values = 6 * 100_000 + 2
+
+
+# The ingest route alone takes bulk bodies; every other occupancy route keeps the normal limits.
+ingest_router = APIRouter(prefix=API_V1, tags=["occupancy"], route_class=BulkIngestRoute)
 IngestCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST))]
 SecurityUser = Annotated[User, Depends(require_role(Role.SECURITY))]
 CameraFilter = Annotated[str | None, Query(min_length=1, max_length=50, description="One camera; all zones if unset.")]
@@ -42,7 +54,7 @@ def _export(fmt: ExportFormat, rows: list[Any], name: str) -> Response:
     return export_response(fmt, columns, [tuple(r.model_dump().values()) for r in rows], name)
 
 
-@router.post(
+@ingest_router.post(
     "/occupancy/logs",
     response_model=IngestResult,
     summary="A batch of samples from a zone camera's counter: all stored or none; re-sent samples are skipped",
@@ -70,8 +82,8 @@ def get_current_occupancy(session: SessionDep, settings: SettingsDep, _user: Cur
 def get_hourly_occupancy(
     session: SessionDep,
     _user: CurrentUser,
-    date_from: date,
-    date_to: date,
+    date_from: IsoDate,
+    date_to: IsoDate,
     camera_id: CameraFilter = None,
     format: Format = None,
 ) -> list[HourlyOccupancy] | Response:
@@ -88,8 +100,8 @@ def get_hourly_occupancy(
 def get_daily_occupancy(
     session: SessionDep,
     _user: CurrentUser,
-    date_from: date,
-    date_to: date,
+    date_from: IsoDate,
+    date_to: IsoDate,
     camera_id: CameraFilter = None,
     format: Format = None,
 ) -> list[DailyOccupancy] | Response:
@@ -136,8 +148,8 @@ def get_occupancy_heatmap(
     session: SessionDep,
     _user: CurrentUser,
     camera_id: Annotated[str, Query(min_length=1, max_length=50)],
-    date_from: date,
-    date_to: date,
+    date_from: IsoDate,
+    date_to: IsoDate,
 ) -> list[HeatmapCell]:
     return [
         HeatmapCell.model_validate(r, from_attributes=True)
@@ -154,8 +166,8 @@ def get_occupancy_heatmap(
 def get_occupancy_drift(
     session: SessionDep,
     _user: CurrentUser,
-    since: Annotated[AwareDatetime, Query(alias="from")],
-    until: Annotated[AwareDatetime, Query(alias="to")],
+    since: Annotated[AwareIsoDateTime, Query(alias="from")],
+    until: Annotated[AwareIsoDateTime, Query(alias="to")],
     camera_id: CameraFilter = None,
 ) -> list[CameraDrift]:
     return service.drift(session, since, until, camera_id)
@@ -163,7 +175,7 @@ def get_occupancy_drift(
 
 @router.get("/occupancy/alerts", response_model=Page[OccupancyAlertRead], summary="Zones over capacity, newest first")
 def list_occupancy_alerts(
-    session: SessionDep, _user: SecurityUser, page: PageDep, acknowledged: bool | None = None
+    session: SessionDep, _user: SecurityUser, page: PageDep, acknowledged: Bool | None = None
 ) -> Page[OccupancyAlertRead]:
     return to_page(OccupancyAlertRead, *service.list_alerts(session, page, acknowledged), page)
 

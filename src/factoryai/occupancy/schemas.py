@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from factoryai.core.schemas import InputModel, ReadModel
+from factoryai.core.schemas import AwareIsoDateTime, InputModel, ReadModel
 
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
 class OccupancySample(InputModel):
     camera_id: Annotated[str, StringConstraints(min_length=1, max_length=50)]
-    timestamp: AwareDatetime = Field(description="When the count was taken, ISO-8601 with a UTC offset.")
+    timestamp: AwareIsoDateTime = Field(description="When the count was taken, ISO-8601 with a UTC offset.")
     current_count: Count = Field(description="People in the zone at that instant.")
     entries: Count = Field(0, description="Entries since the camera's previous sample.")
     exits: Count = Field(0, description="Exits since the camera's previous sample.")

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Response, status
 
 from factoryai.accounts.deps import CurrentUser, HrUser
 from factoryai.core.clock import utcnow
-from factoryai.core.schemas import IdFilter, IdPath, Page, PageDep, SearchQuery, to_page
+from factoryai.core.routing import ApiRoute
+from factoryai.core.schemas import Bool, IdFilter, IdPath, Page, PageDep, SearchQuery, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, errors
 from factoryai.organization import service
 from factoryai.organization.schemas import (
@@ -21,7 +22,7 @@ from factoryai.organization.schemas import (
     ShiftUpdate,
 )
 
-router = APIRouter(prefix=API_V1, tags=["organization"])
+router = APIRouter(prefix=API_V1, tags=["organization"], route_class=ApiRoute)
 
 
 @router.get("/departments", response_model=Page[DepartmentRead])
@@ -56,7 +57,7 @@ def delete_department(department_id: IdPath, session: SessionDep, _hr: HrUser) -
 
 @router.get("/shifts", response_model=Page[ShiftRead])
 def list_shifts(
-    session: SessionDep, _user: CurrentUser, page: PageDep, is_active: bool | None = None
+    session: SessionDep, _user: CurrentUser, page: PageDep, is_active: Bool | None = None
 ) -> Page[ShiftRead]:
     return to_page(ShiftRead, *service.list_shifts(session, page, is_active), page)
 
@@ -89,7 +90,7 @@ def list_employees(
     page: PageDep,
     department_id: IdFilter = None,
     shift_id: IdFilter = None,
-    is_active: bool | None = None,
+    is_active: Bool | None = None,
     q: SearchQuery = None,
 ) -> Page[EmployeeRead]:
     rows = service.list_employees(

@@ -8,10 +8,21 @@ from typing import Annotated
 
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints, computed_field, model_validator
 
-from factoryai.core.schemas import InputModel, Name, ReadModel, RefId, UpdateModel
+from factoryai.core.schemas import (
+    Bool,
+    InputModel,
+    IsoDate,
+    IsoTime,
+    Name,
+    ReadModel,
+    RefId,
+    UpdateModel,
+    name_type,
+    text_type,
+)
 
 Email = Annotated[EmailStr, StringConstraints(max_length=100), AfterValidator(str.lower)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
+Description = text_type(255)
 
 
 class DepartmentCreate(InputModel):
@@ -41,8 +52,8 @@ def _wall_clock(value: time) -> time:
     return value
 
 
-WallClock = Annotated[time, AfterValidator(_wall_clock)]
-ShiftName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+WallClock = Annotated[IsoTime, AfterValidator(_wall_clock)]
+ShiftName = name_type(50)
 GraceMinutes = Annotated[int, Field(ge=0, le=240)]
 WindowMinutes = Annotated[int, Field(ge=0, le=720)]
 
@@ -65,7 +76,7 @@ class ShiftCreate(InputModel):
     checkin_window_before_minutes: WindowMinutes = Field(
         60, description="How early before the start a check-in counts for this shift."
     )
-    is_active: bool = True
+    is_active: Bool = True
 
     @model_validator(mode="after")
     def _not_zero_length(self) -> ShiftCreate:
@@ -81,7 +92,7 @@ class ShiftUpdate(UpdateModel):
     grace_period_minutes: GraceMinutes | None = None
     early_exit_grace_minutes: GraceMinutes | None = None
     checkin_window_before_minutes: WindowMinutes | None = None
-    is_active: bool | None = None
+    is_active: Bool | None = None
 
 
 class ShiftRead(ReadModel):
@@ -111,8 +122,8 @@ class EmployeeCreate(InputModel):
     email: Email = Field(description="Unique, compared without regard to case.")
     shift_id: RefId | None = Field(None, description="The shift the employee works; needed for attendance.")
     department_id: RefId | None = None
-    is_active: bool = True
-    joined_on: date | None = Field(
+    is_active: Bool = True
+    joined_on: IsoDate | None = Field(
         None, description="First working day (site date); no absence is marked before it. Default: today."
     )
 
@@ -124,8 +135,8 @@ class EmployeeUpdate(UpdateModel):
     email: Email | None = None
     shift_id: RefId | None = None
     department_id: RefId | None = None
-    is_active: bool | None = None
-    joined_on: date | None = None
+    is_active: Bool | None = None
+    joined_on: IsoDate | None = None
 
 
 class EmployeeRead(ReadModel):

@@ -36,7 +36,7 @@ def list_departments(session: Session, page: PageParams, q: str | None = None) -
 def _ensure_department_name_free(session: Session, name: str, own_id: int | None = None) -> None:
     existing = repository.get_department_by_name(session, name)
     if existing is not None and existing.id != own_id:
-        raise ConflictError(f"a department named {existing.name!r} already exists", details={"field": "name"})
+        raise ConflictError(f"a department named {existing.name!r} already exists", field="name")
 
 
 def create_department(session: Session, data: DepartmentCreate) -> Department:
@@ -81,7 +81,7 @@ def list_shifts(session: Session, page: PageParams, is_active: bool | None = Non
 def _ensure_name_free(session: Session, name: str, own_id: int | None = None) -> None:
     existing = repository.get_shift_by_name(session, name)
     if existing is not None and existing.id != own_id:
-        raise ConflictError(f"a shift named {existing.shift_name!r} already exists", details={"field": "shift_name"})
+        raise ConflictError(f"a shift named {existing.shift_name!r} already exists", field="shift_name")
 
 
 def create_shift(session: Session, data: ShiftCreate) -> Shift:
@@ -98,7 +98,7 @@ def update_shift(session: Session, shift_id: int, data: ShiftUpdate) -> Shift:
     if "shift_name" in changes:
         _ensure_name_free(session, changes["shift_name"], shift.id)
     if changes.get("start_time", shift.start_time) == changes.get("end_time", shift.end_time):
-        raise ValidationFailedError("start_time and end_time must differ", details={"field": "end_time"})
+        raise ValidationFailedError("start_time and end_time must differ", field="end_time")
     for field, value in changes.items():
         setattr(shift, field, value)
     session.flush()
@@ -141,15 +141,15 @@ def list_employees(
 def _check_links(session: Session, shift_id: int | None, department_id: int | None) -> None:
     # 422 rather than 404: the employee URL exists, it is a field of the body that points nowhere.
     if shift_id is not None and repository.get_shift(session, shift_id) is None:
-        raise ValidationFailedError(f"shift {shift_id} does not exist", details={"field": "shift_id"})
+        raise ValidationFailedError(f"shift {shift_id} does not exist", field="shift_id")
     if department_id is not None and repository.get_department(session, department_id) is None:
-        raise ValidationFailedError(f"department {department_id} does not exist", details={"field": "department_id"})
+        raise ValidationFailedError(f"department {department_id} does not exist", field="department_id")
 
 
 def _ensure_email_free(session: Session, email: str, own_id: int | None = None) -> None:
     existing = repository.get_employee_by_email(session, email)
     if existing is not None and existing.id != own_id:
-        raise ConflictError(f"email {email!r} already belongs to employee {existing.id}", details={"field": "email"})
+        raise ConflictError(f"email {email!r} already belongs to employee {existing.id}", field="email")
 
 
 def create_employee(session: Session, data: EmployeeCreate, today: date) -> Employee:

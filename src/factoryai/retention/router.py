@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 
 from factoryai.accounts.deps import AdminUser
+from factoryai.core.routing import ApiRoute
 from factoryai.core.web import API_V1, SessionDep, SettingsDep
 from factoryai.retention import service
 from factoryai.retention.schemas import SnapshotCleanupRequest, SnapshotCleanupResult
 
-router = APIRouter(prefix=API_V1, tags=["retention"])
+router = APIRouter(prefix=API_V1, tags=["retention"], route_class=ApiRoute)
 
 
 @router.post(

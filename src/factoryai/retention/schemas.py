@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from factoryai.core.schemas import InputModel, ReadModel
+from factoryai.core.schemas import Bool, InputModel, ReadModel
 
 
 class SnapshotCleanupRequest(InputModel):
-    dry_run: bool = Field(False, description="Report what would be deleted without deleting anything.")
+    dry_run: Bool = Field(False, description="Report what would be deleted without deleting anything.")
     retention_days: int | None = Field(
         None, ge=1, le=3650, description="Override identity.snapshot_retention_days for this run."
     )

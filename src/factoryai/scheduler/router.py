@@ -9,10 +9,11 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from factoryai.accounts.deps import AdminUser
+from factoryai.core.routing import ApiRoute
 from factoryai.core.web import API_V1, SessionDep, SettingsDep
 from factoryai.scheduler.runner import job_status
 
-router = APIRouter(prefix=API_V1, tags=["system"])
+router = APIRouter(prefix=API_V1, tags=["system"], route_class=ApiRoute)
 
 
 class JobStatus(BaseModel):

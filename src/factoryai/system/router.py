@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from factoryai.accounts.deps import AdminUser
+from factoryai.core.routing import ApiRoute
 from factoryai.core.schemas import Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep
 from factoryai.system import service
 from factoryai.system.schemas import SystemLogRead
 
-router = APIRouter(prefix=API_V1, tags=["system"])
+router = APIRouter(prefix=API_V1, tags=["system"], route_class=ApiRoute)
 
 
 @router.get("/system/logs", response_model=Page[SystemLogRead], summary="Maintenance and audit events")

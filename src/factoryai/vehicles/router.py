@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
-from pydantic import AwareDatetime
 
 from factoryai.accounts.deps import Principal, require_role, require_scope
 from factoryai.accounts.models import ApiKeyScope, Role, User
-from factoryai.core.errors import ValidationFailedError
+from factoryai.core.errors import ValidationFailedError, problem
 from factoryai.core.exports import ExportFormat, export_response
-from factoryai.core.schemas import IdPath, Page, PageDep, to_page
+from factoryai.core.routing import ApiRoute
+from factoryai.core.schemas import AwareIsoDateTime, Bool, IdPath, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, errors, read_upload
 from factoryai.vehicles import service
 from factoryai.vehicles.deps import PlatesDep
@@ -27,7 +27,7 @@ from factoryai.vehicles.schemas import (
     WatchlistRead,
 )
 
-router = APIRouter(prefix=API_V1, tags=["vehicles"])
+router = APIRouter(prefix=API_V1, tags=["vehicles"], route_class=ApiRoute)
 GateCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST, Role.SECURITY))]
 SecurityUser = Annotated[User, Depends(require_role(Role.SECURITY))]
 
@@ -75,7 +75,8 @@ def recognize_plate(
     limit = settings.vehicles.vote_frames
     if not 1 <= len(uploads) <= limit:
         raise ValidationFailedError(
-            f"send 1 to {limit} frames (field 'image' or 'images')", details={"field": "images", "count": len(uploads)}
+            f"send 1 to {limit} frames (field 'image' or 'images')",
+            details=[problem("images", f"got {len(uploads)} frames", count=len(uploads))],
         )
     data = [read_upload(u, settings.vehicles.max_image_mb, "images") for u in uploads]
     return service.recognize(session, settings, plates.recognizer(), store, data, camera_id, vehicle_type)
@@ -106,7 +107,7 @@ def remove_from_watchlist(entry_id: IdPath, session: SessionDep, _user: Security
 
 @router.get("/vehicles/alerts", response_model=Page[AlertRead], summary="Security alerts, newest first")
 def list_vehicle_alerts(
-    session: SessionDep, _user: SecurityUser, page: PageDep, acknowledged: bool | None = None
+    session: SessionDep, _user: SecurityUser, page: PageDep, acknowledged: Bool | None = None
 ) -> Page[AlertRead]:
     return to_page(AlertRead, *service.list_alerts(session, page, acknowledged), page)
 
@@ -128,11 +129,11 @@ def search_vehicle_log(
     _user: SecurityUser,
     page: PageDep,
     plate: Annotated[str | None, Query(max_length=30)] = None,
-    fuzzy: bool = False,
+    fuzzy: Bool = False,
     status_: Annotated[VehicleStatus | None, Query(alias="status")] = None,
     camera_id: Annotated[str | None, Query(max_length=50)] = None,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
+    since: AwareIsoDateTime | None = None,
+    until: AwareIsoDateTime | None = None,
     format: Annotated[ExportFormat | None, Query(description="Download as csv or xlsx.")] = None,
 ) -> Page[VehicleLogRead] | Response:
     filters = {
@@ -145,5 +146,5 @@ def search_vehicle_log(
     }
     if format is not None:
         rows = service.export_log_rows(session, settings, **filters)
-        return export_response(format, service.LOG_COLUMNS, rows, "vehicle-log")
+        return export_response(format, service.log_columns(settings), rows, "vehicle-log")
     return to_page(VehicleLogRead, *service.search_log(session, page, **filters), page)

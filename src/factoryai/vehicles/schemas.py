@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from factoryai.core.schemas import BoxRead, InputModel, ReadModel
+from factoryai.core.schemas import AwareIsoDateTime, BoxRead, InputModel, ReadModel, text_type
 from factoryai.vehicles.gate import VehicleStatus
 from factoryai.vehicles.models import WatchList
 
@@ -69,11 +69,14 @@ class PlateRecognitionResult(PlateValidationResult):
     reads: list[FrameReadOut]
 
 
+WatchlistReason = text_type(255)
+
+
 class WatchlistCreate(InputModel):
     plate_number: PlateText
     list: WatchList
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] | None = None
-    valid_until: AwareDatetime | None = Field(None, description="After this the entry no longer applies.")
+    reason: WatchlistReason | None = None
+    valid_until: AwareIsoDateTime | None = Field(None, description="After this the entry no longer applies.")
 
 
 class WatchlistRead(ReadModel):

@@ -15,7 +15,7 @@ from factoryai.accounts.models import User
 from factoryai.cameras import service as cameras
 from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
-from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError, problem
 from factoryai.core.events import publish_after_commit
 from factoryai.core.metrics import PLATE_DECISIONS
 from factoryai.core.schemas import BoxRead, PageParams
@@ -67,7 +67,7 @@ def validate_plate(
         camera_id=data.camera_id,
     )
     if not decision.plate_number:
-        raise ValidationFailedError("plate_text holds no letters or digits", details={"field": "plate_text"})
+        raise ValidationFailedError("plate_text holds no letters or digits", field="plate_text")
     if data.camera_id is None:
         # No gate camera, no gate: a read that names no barrier must not tell the caller to open one.
         decision = replace(decision, should_trigger_gate_event=False)
@@ -182,15 +182,13 @@ def add_to_watchlist(session: Session, data: WatchlistCreate, user: User) -> Wat
     # format describes may still need blocking.
     number = normalise(data.plate_number)
     if len(number) < 4:
-        raise ValidationFailedError(
-            "plate_number needs at least 4 letters or digits", details={"field": "plate_number"}
-        )
+        raise ValidationFailedError("plate_number needs at least 4 letters or digits", field="plate_number")
     key = watchlist_key(number)
     existing = repository.get_entry_by_key(session, key)
     if existing is not None:
         raise ConflictError(
             f"{existing.plate_number} is already on the {existing.list} list (entry {existing.id}); remove it first",
-            details={"field": "plate_number", "entry_id": existing.id},
+            details=[problem("plate_number", "already on a watchlist", entry_id=existing.id)],
         )
     entry = WatchlistEntry(
         plate_number=number,
@@ -220,18 +218,22 @@ def remove_from_watchlist(session: Session, entry_id: int) -> None:
 
 
 EXPORT_LIMIT = 100_000
-LOG_COLUMNS = (
-    "id",
-    "time (site)",
-    "plate_number",
-    "raw_text",
-    "confidence",
-    "status",
-    "rejection_reason",
-    "needs_review",
-    "camera_id",
-    "vehicle_type",
-)
+
+
+def log_columns(settings: Settings) -> tuple[str, ...]:
+    """The vehicle-log export's header; its times are site wall-clock times, so the header names the zone."""
+    return (
+        "id",
+        f"time ({settings.site.timezone})",
+        "plate_number",
+        "raw_text",
+        "confidence",
+        "status",
+        "rejection_reason",
+        "needs_review",
+        "camera_id",
+        "vehicle_type",
+    )
 
 
 def search_log(session: Session, page: PageParams, **filters: Any) -> tuple[Sequence[VehicleLog], int]:
@@ -274,12 +276,14 @@ def recognize(
     try:
         frames = [decode_image(data) for data in images]
     except ImageError as exc:
-        raise ValidationFailedError(str(exc), details={"field": "images"}) from exc
+        raise ValidationFailedError(str(exc), field="images") from exc
     read = recognizer.read_pass(frames)
     reads = [_frame_read(r) for r in read.frames]
     if read.voted is None or read.best_frame is None:
         raise ValidationFailedError(
-            "no number plate could be read in the image", code="no_plate_found", details={"frames": reads}
+            "no number plate could be read in the image",
+            code="no_plate_found",
+            details=[_frame_problem(i, r) for i, r in enumerate(reads)],
         )
     snapshot = store.save("vehicles", _jpeg(frames[read.best_frame]), utcnow())
     request = PlateValidationRequest(
@@ -299,6 +303,11 @@ def recognize(
     return PlateRecognitionResult(
         **result.model_dump(), frames_used=read.voted.frames, reads=reads, best_frame=read.best_frame
     )
+
+
+def _frame_problem(index: int, read: FrameReadOut) -> dict[str, Any]:
+    said = f"read {read.text!r}" if read.text else "no plate found"
+    return problem("images", f"frame {index}: {said}", frame=index, **read.model_dump())
 
 
 def _frame_read(frame: FrameRead) -> FrameReadOut:
