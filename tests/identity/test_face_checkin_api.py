@@ -223,6 +223,7 @@ def gate(aws_client: TestClient, admin_headers: dict[str, str]) -> dict[str, Any
 def retry_job(clean_db: Engine, settings: Settings, slot: datetime) -> dict[str, Any]:
     assert run_slot(
         create_session_factory(clean_db),
+        settings,
         job_named(build_jobs(settings, FaceRuntime(settings)), "attendance.retry_face_punches"),
         slot,
     ) == ("succeeded")

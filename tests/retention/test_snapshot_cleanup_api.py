@@ -23,7 +23,7 @@ from factoryai.identity.engines.base import Box
 from factoryai.identity.models import AccessLog, PendingRecognition, UnknownAttendance
 from factoryai.identity.runtime import FaceRuntime
 from factoryai.organization.models import Employee
-from factoryai.scheduler import runner
+from factoryai.scheduler import runner, slots
 from factoryai.scheduler.models import JobRun
 from factoryai.scheduler.registry import build_jobs, job_named
 from factoryai.system.models import SystemLog
@@ -369,14 +369,14 @@ def test_the_0200_job_runs_the_same_cleanup(
     settings: Settings, clean_db: Engine, session: Session, store: SnapshotStore, arranged: Arranged
 ) -> None:
     job = job_named(build_jobs(settings, FaceRuntime(settings)), "retention.cleanup_snapshots")
-    slot = runner.latest_slot(runner.trigger_for(job, settings), NOW)
+    slot = slots.latest_slot(slots.trigger_for(job, settings), NOW)
     assert slot is not None
     assert slot.astimezone(settings.site.tz).time() == time(2, 0)
     assert slot.astimezone(settings.site.tz).date() == NOW.astimezone(settings.site.tz).date()
     freed_mb = round(arranged.old_bytes(store) / MIB, 2)
     factory = create_session_factory(clean_db)
 
-    assert runner.run_slot(factory, job, slot) == "succeeded"
+    assert runner.run_slot(factory, settings, job, slot) == "succeeded"
 
     assert_cleaned(session, store, arranged)
     expected = {
@@ -394,7 +394,7 @@ def test_the_0200_job_runs_the_same_cleanup(
         {"level": "INFO", "message": f"deleted 4 snapshots older than 90 days ({freed_mb} MB)", "details": expected}
     ]
     # The slot is spent: another process reaching it does nothing.
-    assert runner.run_slot(factory, job, slot) == "claimed-elsewhere"
+    assert runner.run_slot(factory, settings, job, slot) == "claimed-elsewhere"
     assert len(cleanup_logs(session)) == 1
 
 
@@ -407,7 +407,7 @@ def test_the_job_follows_the_retention_setting(
     week_old, day_old = saved(store, "access", 8), saved(store, "access", 1)
     job = job_named(build_jobs(short, FaceRuntime(short)), "retention.cleanup_snapshots")
 
-    outcome = runner.run_slot(create_session_factory(clean_db), job, NOW - timedelta(hours=2))
+    outcome = runner.run_slot(create_session_factory(clean_db), short, job, NOW - timedelta(hours=2))
 
     assert outcome == "succeeded"
     assert not (store.root / week_old).exists()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 
@@ -19,10 +17,11 @@ from factoryai.core.db import create_db_engine, create_session_factory
 from factoryai.core.jobs import Job
 from factoryai.identity.runtime import FaceRuntime
 from factoryai.organization.models import Employee, Shift
-from factoryai.scheduler import runner
+from factoryai.scheduler import runner, slots
 from factoryai.scheduler.models import JobRun
 from factoryai.scheduler.registry import build_jobs, job_named
 from factoryai.system.models import SystemLog
+from tests.scheduler.helpers import Recorder, race
 
 IST_NOON_OCT_6 = datetime(2026, 10, 6, 6, 30, tzinfo=UTC)  # 12:00 IST, a Tuesday: marks Monday 10-05
 
@@ -50,10 +49,10 @@ def _count(engine: Engine, query) -> int:
 
 
 def test_latest_slot_is_the_last_fire_time_not_after_now(settings: Settings) -> None:
-    trigger = runner.trigger_for(job_named(_jobs(settings), "attendance.mark_absent"), settings)
-    assert runner.latest_slot(trigger, IST_NOON_OCT_6) == IST_NOON_OCT_6
+    trigger = slots.trigger_for(job_named(_jobs(settings), "attendance.mark_absent"), settings)
+    assert slots.latest_slot(trigger, IST_NOON_OCT_6) == IST_NOON_OCT_6
     just_before = IST_NOON_OCT_6 - timedelta(seconds=1)
-    assert runner.latest_slot(trigger, just_before) == IST_NOON_OCT_6 - timedelta(days=1)
+    assert slots.latest_slot(trigger, just_before) == IST_NOON_OCT_6 - timedelta(days=1)
 
 
 @pytest.mark.parametrize(
@@ -71,14 +70,14 @@ def test_latest_slot_for_frequent_and_rare_schedules(fields: dict, expected: dat
     from factoryai.core.config import load_settings
 
     trigger = CronTrigger(**fields, timezone=load_settings().site.tz)
-    assert runner.latest_slot(trigger, IST_NOON_OCT_6 + timedelta(milliseconds=500)) == expected
+    assert slots.latest_slot(trigger, IST_NOON_OCT_6 + timedelta(milliseconds=500)) == expected
 
 
 def test_absence_job_marks_the_day_before_its_slot(session: Session, settings: Settings, clean_db: Engine) -> None:
     ids = _staff(session)
     session.close()
     factory = create_session_factory(clean_db)
-    outcome = runner.run_slot(factory, job_named(_jobs(settings), "attendance.mark_absent"), IST_NOON_OCT_6)
+    outcome = runner.run_slot(factory, settings, job_named(_jobs(settings), "attendance.mark_absent"), IST_NOON_OCT_6)
     assert outcome == "succeeded"
     absent = select(AttendanceRecord).where(
         AttendanceRecord.attendance_date == date(2026, 10, 5), AttendanceRecord.status == "ABSENT"
@@ -94,20 +93,7 @@ def test_a_slot_runs_once_however_many_processes_race_for_it(
 ) -> None:
     _staff(session)
     session.close()
-    engine = create_db_engine(settings.database.model_copy(update={"pool_size": 8}))
-    factory = create_session_factory(engine)
-    start = threading.Barrier(8)
-    job = job_named(_jobs(settings), "attendance.mark_absent")
-
-    def one(_: int) -> str:
-        start.wait()
-        return runner.run_slot(factory, job, IST_NOON_OCT_6)
-
-    try:
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            outcomes = list(pool.map(one, range(8)))
-    finally:
-        engine.dispose()
+    outcomes = race(settings, job_named(_jobs(settings), "attendance.mark_absent"), IST_NOON_OCT_6)
     assert outcomes.count("succeeded") == 1
     assert outcomes.count("claimed-elsewhere") == 7
     assert _count(clean_db, select(JobRun)) == 1
@@ -120,7 +106,7 @@ def test_a_failing_job_is_recorded_and_does_not_raise(settings: Settings, clean_
 
     job = Job(name="test.broken", description="always fails", cron={"minute": 0}, run=broken)
     factory = create_session_factory(clean_db)
-    assert runner.run_slot(factory, job, IST_NOON_OCT_6) == "failed"
+    assert runner.run_slot(factory, settings, job, IST_NOON_OCT_6) == "failed"
     with factory() as s:
         run = s.scalar(select(JobRun).where(JobRun.job_name == "test.broken"))
         assert run.status == "failed"
@@ -130,20 +116,26 @@ def test_a_failing_job_is_recorded_and_does_not_raise(settings: Settings, clean_
         assert logged is not None
         assert logged.level == "ERROR"
     # The slot is spent: a second attempt does not run it again.
-    assert runner.run_slot(factory, job, IST_NOON_OCT_6) == "claimed-elsewhere"
+    assert runner.run_slot(factory, settings, job, IST_NOON_OCT_6) == "claimed-elsewhere"
 
 
-def test_catch_up_runs_the_missed_slot_once(session: Session, settings: Settings, clean_db: Engine) -> None:
+def test_catch_up_runs_each_missed_day_once(session: Session, settings: Settings, clean_db: Engine) -> None:
     _staff(session, 2)
     session.close()
     factory = create_session_factory(clean_db)
-    later_that_day = IST_NOON_OCT_6 + timedelta(hours=5)  # the process was down at noon
+    later_that_day = IST_NOON_OCT_6 + timedelta(hours=5)  # the process was down for the last week's noons
     first = runner.catch_up(factory, settings, _jobs(settings), now=later_that_day)
-    assert first["attendance.mark_absent"] == "succeeded"
-    assert set(first.values()) == {"succeeded"}, first  # the other jobs' missed slots ran too
+    week = [IST_NOON_OCT_6 - timedelta(days=d) for d in range(6, -1, -1)]  # catch_up_days=7, oldest first
+    assert first["attendance.mark_absent"] == [(slot, "succeeded") for slot in week]
+    assert all(first.values()), first  # the other jobs' missed slots ran too
+    assert {outcome for runs in first.values() for _slot, outcome in runs} == {"succeeded"}, first
     again = runner.catch_up(factory, settings, _jobs(settings), now=later_that_day)
-    assert set(again.values()) == {"claimed-elsewhere"}, again
-    assert _count(clean_db, select(AttendanceRecord)) == 2
+    assert again == {name: [] for name in first}, again  # nothing is due any more
+    with factory() as s:
+        days = s.scalars(select(AttendanceRecord.attendance_date)).all()
+    # Each noon marks the day before it; Sunday 4 October is the weekly off.
+    expected = [date(2026, 9, 29) + timedelta(days=d) for d in range(7) if d != 5]
+    assert sorted(days) == sorted(expected * 2)
 
 
 def test_the_app_starts_the_scheduler_and_reports_jobs(
@@ -190,3 +182,26 @@ def test_absence_run_time_is_validated(raw: str) -> None:
 
     with pytest.raises(ConfigError, match=r"attendance\.absence_run_time"):
         load_settings(attendance={"absence_run_time": raw})
+
+
+def test_two_schedulers_on_one_database_run_each_slot_once(settings: Settings, clean_db: Engine) -> None:
+    record = Recorder()
+    # Every second, so both schedulers' real APScheduler firings race for the same slots within the wait below.
+    job = record.job("test.tick", {"second": "*"}, catch_up="latest")
+    engines = [create_db_engine(settings.database) for _ in range(2)]
+    schedulers = [runner.start_scheduler(create_session_factory(e), settings, [job]) for e in engines]
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(set(record.slots)) < 4:
+            time.sleep(0.2)
+    finally:
+        for scheduler in schedulers:
+            scheduler.shutdown(wait=True)
+        for engine in engines:
+            engine.dispose()
+    assert len(set(record.slots)) >= 4, "the schedulers never fired"
+    assert sorted(record.slots) == sorted(set(record.slots)), "a slot ran twice"
+    with Session(clean_db) as s:
+        runs = s.scalars(select(JobRun).where(JobRun.job_name == job.name)).all()
+    assert sorted(r.slot_start for r in runs) == sorted(record.slots)
+    assert {r.status for r in runs} == {"succeeded"}

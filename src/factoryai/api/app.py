@@ -93,6 +93,7 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
             scheduler = (
                 start_scheduler(session_factory, settings, app_resources.jobs) if settings.scheduler.enabled else None
             )
+            app.state.scheduler = scheduler  # the status route says whether this process runs the jobs
             try:
                 yield
             finally:

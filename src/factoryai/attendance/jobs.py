@@ -39,5 +39,7 @@ def jobs(settings: Settings, faces: FaceRuntime) -> tuple[Job, ...]:
             description="Re-processes camera punches that waited for the face engine (AWS outage).",
             cron={"minute": f"*/{settings.identity.pending_retry_minutes}"},
             run=retry_face_punches,
+            # Each run retries every pending punch, whatever its slot: after downtime one run does it all.
+            catch_up="latest",
         ),
     )

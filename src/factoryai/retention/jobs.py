@@ -23,5 +23,8 @@ def jobs(settings: Settings) -> tuple[Job, ...]:
             description="Deletes snapshots older than the retention (spec: 90 days) and their references.",
             cron={"hour": at.hour, "minute": at.minute},
             run=cleanup_snapshots,
+            # The latest slot's run deletes everything the missed ones would have: replaying them walks the
+            # snapshot folder once per missed day for nothing.
+            catch_up="latest",
         ),
     )

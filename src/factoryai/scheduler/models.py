@@ -23,7 +23,7 @@ class JobRun(Base):
     job_name: Mapped[str] = mapped_column(String(50))
     slot_start: Mapped[datetime] = mapped_column(UTCDateTime())  # the scheduled time this run stands for
     status: Mapped[str] = mapped_column(String(10))
-    runner: Mapped[str] = mapped_column(String(100))  # host:pid that claimed it
+    runner: Mapped[str] = mapped_column(String(100))  # host:pid/token of the claim (or take-over) that holds it
     # A running claim is the runner's while this lies ahead: it renews the lease as the job runs, and another
     # process takes over a claim whose lease ran out (its runner died).
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
