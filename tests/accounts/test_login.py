@@ -41,7 +41,8 @@ def test_login_returns_bearer_token_that_works_on_me(client: TestClient, setting
 
 def test_login_wants_form_fields_not_json(client: TestClient) -> None:
     response = client.post(LOGIN, json={"username": "admin", "password": ADMIN_PASSWORD})
-    assert_error(response, 422, "validation_error")
+    error = assert_error(response, 415, "unsupported_media_type")
+    assert "application/x-www-form-urlencoded" in error["message"]
 
 
 def test_login_without_password_is_422(client: TestClient) -> None:

@@ -179,9 +179,9 @@ def test_large_bodies_are_parsed_off_the_event_loop(
     threads: list[int] = []
     parse = routing.parse_json_body
 
-    def recording(body: bytes) -> Any:
+    def recording(body: bytes, max_values: int = routing.MAX_JSON_VALUES) -> Any:
         threads.append(threading.get_ident())
-        return parse(body)
+        return parse(body, max_values)
 
     monkeypatch.setattr(routing, "parse_json_body", recording)
     headers = {**admin_headers, **JSON}

@@ -39,7 +39,13 @@ def site(client: TestClient, admin_headers: dict[str, str]) -> dict[str, int]:
     shift = created("/api/v1/shifts", {"shift_name": "Day", "start_time": "08:00", "end_time": "17:00"})
     employee = created(
         "/api/v1/employees",
-        {"name": "Ann Lee", "email": "ann@example.com", "shift_id": shift, "department_id": department},
+        {
+            "name": "Ann Lee",
+            "email": "ann@example.com",
+            "shift_id": shift,
+            "department_id": department,
+            "joined_on": "2025-12-01",  # on the books before the reports' January 2026
+        },
     )
     return {"department": department, "shift": shift, "employee": employee}
 

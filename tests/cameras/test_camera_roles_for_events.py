@@ -38,6 +38,6 @@ def test_each_event_kind_accepts_only_its_camera_roles(
         else:
             with pytest.raises(ValidationFailedError) as refused:
                 service.get_camera_for_event(cameras, camera_id, roles=roles)
-            assert refused.value.details["field"] == "camera_id"
-            assert refused.value.details["role"] == role.value
+            assert refused.value.details[0]["field"] == "camera_id"
+            assert refused.value.details[0]["role"] == role.value
             assert camera_id in refused.value.message

@@ -181,7 +181,7 @@ def test_enrolment_refuses_a_photo_over_max_enroll_megapixels_naming_photo_and_l
     response = enrol_limited_client.post(f"/api/v1/employees/{employee}/faces", files=files, headers=hr)
 
     error = assert_error(response, 422, "validation_error")
-    [problem] = error["details"]["images"]
+    [problem] = error["details"]
     assert problem["image"] == "big.jpg"
     assert "at most 10 MP is accepted for enrolment (identity.max_enroll_megapixels)" in problem["reason"]
     listed = enrol_limited_client.get(f"/api/v1/employees/{employee}/faces", headers=hr)

@@ -179,3 +179,27 @@ def test_local_hours_through_a_dst_change(
     assert all(v[0] == hour for hour, v in rows.items())  # each local hour averages to itself
     if local_hours == 24 and zone == "Europe/Berlin":
         assert rows[2][5] == 12  # the repeated 02:00 hour holds both halves' samples
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict]] = []
+
+    def publish(self, topic: str, payload: dict, *, retain: bool = False) -> None:
+        self.sent.append((topic, payload))
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_reset_caught_up_late_leaves_the_live_count_alone(session: Session, clean_db: Engine) -> None:
+    hall, yard = camera(session), camera(session, "CAM-YARD")
+    log(session, hall, ist(3, 2, 40), 3)
+    log(session, hall, ist(3, 9, 0), 11)  # the hall's counter kept sending after 03:00; the yard's did not
+    log(session, yard, ist(3, 2, 50), 6)
+    session.commit()
+    recorder = Recorder()
+    with create_session_factory(clean_db, recorder)() as s:
+        assert service.reset_counts(s, ist(3, 3))["drift"] == {hall: 3, yard: 6}  # both reset rows are written
+        s.commit()
+    assert [topic for topic, _ in recorder.sent] == ["occupancy/CAM-YARD/reset", "occupancy/CAM-YARD"]

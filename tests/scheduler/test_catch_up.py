@@ -104,6 +104,9 @@ def test_today_s_frequent_and_subsuming_jobs_catch_up_their_latest_slot(settings
         "attendance.mark_absent": "all",  # each day's absences are that day's work
         "attendance.retry_face_punches": "latest",  # every run retries every pending punch
         "retention.cleanup_snapshots": "latest",  # the latest run deletes what the missed ones would have
+        "occupancy.hourly_rollup": "all",  # each missed hour rolled up once
+        "occupancy.drift_reset": "all",  # each missed day's reset row, for the drift report
+        "occupancy.monthly_rollup": "all",
     }
 
 

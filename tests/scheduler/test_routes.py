@@ -154,7 +154,7 @@ def test_run_now_runs_the_latest_slot_once_off_the_event_loop(
     again = client.post(f"/api/v1/system/jobs/{hourly.name}/run", headers=admin_headers)
     error = assert_error(again, 409, "conflict")
     assert "already run" in error["message"]
-    assert error["details"]["status"] == "succeeded"
+    assert error["details"][0]["run"]["status"] == "succeeded"
     assert record.slots == [latest]
 
 
@@ -174,7 +174,7 @@ def test_run_now_takes_a_slot_and_checks_it_is_a_due_fire_time(
     odd = client.post(url, json={"slot": (earlier + timedelta(minutes=17)).isoformat()}, headers=admin_headers)
     error = assert_error(odd, 422, "validation_error")
     nearest = [earlier, earlier + timedelta(hours=1)]
-    assert [datetime.fromisoformat(t) for t in error["details"]["nearest"]] == nearest
+    assert [datetime.fromisoformat(t) for t in error["details"][0]["nearest"]] == nearest
     assert all(t.isoformat() in error["message"] for t in nearest)
 
     ahead = client.post(url, json={"slot": (latest + timedelta(hours=1)).isoformat()}, headers=admin_headers)

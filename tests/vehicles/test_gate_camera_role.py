@@ -61,9 +61,9 @@ def test_a_read_at_a_camera_that_is_not_a_gate_is_refused_and_opens_nothing(
     client, guard, session: Session, cameras, gate_messages, camera_id: str, role: str
 ) -> None:
     error = assert_error(client.post(VALIDATE, json={**READ, "camera_id": camera_id}, headers=guard), 422)
-    assert error["details"]["field"] == "camera_id"
-    assert error["details"]["role"] == role
-    assert error["details"]["allowed_roles"] == ["gate"]
+    assert error["details"][0]["field"] == "camera_id"
+    assert error["details"][0]["role"] == role
+    assert error["details"][0]["allowed_roles"] == ["gate"]
     assert camera_id in error["message"]
     assert "'gate'" in error["message"]
     assert count_rows(session, VehicleLog) == 0
@@ -72,7 +72,7 @@ def test_a_read_at_a_camera_that_is_not_a_gate_is_refused_and_opens_nothing(
 
 def test_a_disabled_gate_camera_is_refused(client, guard, session: Session, cameras) -> None:
     error = assert_error(client.post(VALIDATE, json={**READ, "camera_id": "CAM-OLD"}, headers=guard), 422)
-    assert error["details"]["field"] == "camera_id"
+    assert error["details"][0]["field"] == "camera_id"
     assert "disabled" in error["message"]
     assert count_rows(session, VehicleLog) == 0
 
@@ -102,7 +102,7 @@ def test_recognize_at_an_entrance_camera_is_refused_and_opens_nothing(
     files = {"image": ("plate.png", plate_png, "image/png")}
     response = client.post(RECOGNIZE, files=files, data={"camera_id": "CAM-MAIN"}, headers=guard)
     error = assert_error(response, 422)
-    assert error["details"]["field"] == "camera_id"
+    assert error["details"][0]["field"] == "camera_id"
     assert count_rows(session, VehicleLog) == 0
     assert_no_gate_command(gate_messages)
 

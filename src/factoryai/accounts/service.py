@@ -24,6 +24,7 @@ from factoryai.core.errors import (
     NotFoundError,
     UnauthorizedError,
     ValidationFailedError,
+    problem,
 )
 from factoryai.core.schemas import PageParams
 
@@ -196,18 +197,17 @@ class DeviceKey:
         if not self.camera_ids:
             return
         allowed = ", ".join(self.camera_ids)
-        details = {"field": "camera_id", "camera_id": camera_id, "allowed_cameras": list(self.camera_ids)}
         if camera_id is None:
-            raise ForbiddenError(
-                f"API key {self.name!r} is bound to cameras {allowed}: name the camera (camera_id) it speaks for",
-                details=details,
-            )
-        if camera_id not in self.camera_ids:
-            raise ForbiddenError(
+            message = f"API key {self.name!r} is bound to cameras {allowed}: name the camera (camera_id) it speaks for"
+        elif camera_id not in self.camera_ids:
+            message = (
                 f"API key {self.name!r} may speak only for cameras {allowed}, not for {camera_id!r}; "
-                "use the key made for that camera's device",
-                details=details,
+                "use the key made for that camera's device"
             )
+        else:
+            return
+        facts = {"camera_id": camera_id, "allowed_cameras": list(self.camera_ids)}
+        raise ForbiddenError(message, details=[problem("camera_id", message, **facts)])
 
 
 class DeviceKeyCache:

@@ -94,10 +94,8 @@ def create_device_key(session: Session, data: ApiKeyCreate, created_by: User | N
     found = {camera_id: repository.get_camera_case_insensitive(session, camera_id) for camera_id in data.camera_ids}
     unknown = [camera_id for camera_id, camera in found.items() if camera is None]
     if unknown:
-        raise ValidationFailedError(
-            f"no camera {', '.join(map(repr, unknown))}: bind the key to registered cameras (GET /api/v1/cameras)",
-            details={"field": "camera_ids", "unknown": unknown},
-        )
+        message = f"no camera {', '.join(map(repr, unknown))}: bind the key to registered cameras (GET /api/v1/cameras)"
+        raise ValidationFailedError(message, details=[problem("camera_ids", message, unknown=unknown)])
     bound = sorted({camera.id for camera in found.values() if camera is not None})
     return accounts.create_api_key(session, data.model_copy(update={"camera_ids": bound}), created_by)
 

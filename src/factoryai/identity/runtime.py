@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from factoryai.core.config import Settings
-from factoryai.core.errors import ServiceUnavailableError
+from factoryai.core.errors import ServiceUnavailableError, problem
 from factoryai.identity.engines.base import FaceEngine, Gallery
 from factoryai.identity.engines.factory import build_engine
 
@@ -75,10 +75,13 @@ class RecognitionSlots:
     def hold(self, *, wait: bool = False) -> Iterator[None]:
         """One slot for the duration; ``wait`` for callers with no one waiting on them (the pending-retry job)."""
         if not self._slots.acquire(blocking=wait):
-            raise ServiceUnavailableError(
+            message = (
                 f"the server is already running {self.limit} face recognitions, its limit "
-                f"(identity.max_concurrent_recognitions); retry in {RETRY_AFTER_SECONDS} s",
-                details={"limit": self.limit, "retry_after_seconds": RETRY_AFTER_SECONDS},
+                f"(identity.max_concurrent_recognitions); retry in {RETRY_AFTER_SECONDS} s"
+            )
+            raise ServiceUnavailableError(
+                message,
+                details=[problem("", message, limit=self.limit, retry_after_seconds=RETRY_AFTER_SECONDS)],
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
         try:

@@ -115,7 +115,7 @@ def get_daily_occupancy(
 def _month(value: str, field: str) -> tuple[int, int]:
     match = MONTH.match(value)
     if match is None:
-        raise ValidationFailedError(f"{field} must be YYYY-MM, got {value!r}", details={"field": field})
+        raise ValidationFailedError(f"{field} must be YYYY-MM, got {value!r}", field=field)
     return int(match.group(1)), int(match.group(2))
 
 

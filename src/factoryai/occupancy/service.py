@@ -39,9 +39,7 @@ def _zone_camera(session: Session, camera_id: str, row: int, cache: dict[str, Ca
         try:
             cache[camera_id] = cameras.get_camera_for_event(session, camera_id, roles=cameras.OCCUPANCY_ROLES)
         except ValidationFailedError as exc:
-            raise ValidationFailedError(
-                f"sample {row}: {exc.message}", details={"field": f"samples.{row}.camera_id"}
-            ) from exc
+            raise ValidationFailedError(f"sample {row}: {exc.message}", field=f"samples.{row}.camera_id") from exc
     return cache[camera_id]
 
 
@@ -52,7 +50,7 @@ def ingest(session: Session, batch: OccupancyBatch, settings: Settings) -> Inges
     if len(batch.samples) > limit:
         raise ValidationFailedError(
             f"a batch holds at most {limit} samples (occupancy.max_batch); this one has {len(batch.samples)}",
-            details={"field": "samples"},
+            field="samples",
         )
     horizon = utcnow() + timedelta(seconds=settings.occupancy.future_tolerance_seconds)
     loaded = cameras.preload(session, {s.camera_id for s in batch.samples})  # noqa: F841 - kept alive for the checks
@@ -65,7 +63,7 @@ def ingest(session: Session, batch: OccupancyBatch, settings: Settings) -> Inges
             raise ValidationFailedError(
                 f"sample {i}: timestamp {sample.timestamp.isoformat()} is more than "
                 f"{settings.occupancy.future_tolerance_seconds} s ahead of the server clock",
-                details={"field": f"samples.{i}.timestamp"},
+                field=f"samples.{i}.timestamp",
             )
         # The same instant twice in one batch is one sample; the first wins, like a re-sent batch.
         rows.setdefault(
@@ -181,9 +179,15 @@ def roll_up_hours(session: Session, slot: datetime, settings: Settings) -> dict[
 
 def reset_counts(session: Session, slot: datetime) -> dict[str, Any]:
     """The daily drift reset: a zero sample per enabled zone camera, keeping the count it discards; the running
-    counting loops are told to start again from 0."""
+    counting loops are told to start again from 0 — only where the reset is the camera's newest sample. A reset
+    caught up at 10:30 after a counter kept sending since 03:00 is history: zeroing the live count then would be
+    wrong."""
     written = repository.insert_resets(session, slot)
+    newest = repository.latest_samples(session, [camera_id for camera_id, _ in written])
     for camera_id, discarded in written:
+        newest_at = newest[camera_id][1]
+        if (newest_at if newest_at.tzinfo else newest_at.replace(tzinfo=UTC)) > slot:
+            continue  # a newer sample exists: the counter has moved on since the slot
         publish_after_commit(
             session, RESET.format(camera_id=camera_id), {"camera_id": camera_id, "discarded_count": discarded}
         )
@@ -208,9 +212,9 @@ def roll_up_month(session: Session, year: int, month: int) -> dict[str, Any]:
 
 def _check_range(first: date, last: date, most_days: int = 366) -> None:
     if last < first:
-        raise ValidationFailedError("date_to is before date_from", details={"field": "date_to"})
+        raise ValidationFailedError("date_to is before date_from", field="date_to")
     if (last - first).days >= most_days:
-        raise ValidationFailedError(f"ask for at most {most_days} days at a time", details={"field": "date_to"})
+        raise ValidationFailedError(f"ask for at most {most_days} days at a time", field="date_to")
 
 
 def _known_camera(session: Session, camera_id: str | None) -> None:
@@ -232,7 +236,7 @@ def daily(session: Session, camera_id: str | None, first: date, last: date) -> S
 
 def monthly(session: Session, camera_id: str | None, first: tuple[int, int], last: tuple[int, int]) -> Sequence[Any]:
     if last < first:
-        raise ValidationFailedError("the last month is before the first", details={"field": "to_month"})
+        raise ValidationFailedError("the last month is before the first", field="to_month")
     _known_camera(session, camera_id)
     return repository.monthly(session, camera_id, first, last)
 
@@ -245,7 +249,7 @@ def heatmap(session: Session, camera_id: str, first: date, last: date) -> Sequen
 
 def drift(session: Session, since: datetime, until: datetime, camera_id: str | None) -> list[CameraDrift]:
     if until <= since:
-        raise ValidationFailedError("'to' must be after 'from'", details={"field": "to"})
+        raise ValidationFailedError("'to' must be after 'from'", field="to")
     _known_camera(session, camera_id)
     by_camera: dict[str, list[DriftReset]] = {}
     for row in repository.resets(session, since, until, camera_id):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
-from factoryai.core.schemas import InputModel
+from factoryai.core.schemas import AwareIsoDateTime, InputModel
 
 RUN_STATUS_DESCRIPTION = "running, succeeded or failed."
 ROWS_DESCRIPTION = (
@@ -75,6 +75,6 @@ class SchedulerStatus(BaseModel):
 
 
 class RunNowRequest(InputModel):
-    slot: AwareDatetime | None = Field(
+    slot: AwareIsoDateTime | None = Field(
         None, description="One of the job's fire times, with its UTC offset; default the latest one."
     )

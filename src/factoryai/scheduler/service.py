@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.db import unit_of_work
-from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError, problem
 from factoryai.core.jobs import Job
 from factoryai.scheduler import repository, runner
 from factoryai.scheduler.models import JobRun
@@ -116,13 +116,15 @@ def run_now(
     job = next((j for j in jobs if j.name == name), None)
     if job is None:
         known = ", ".join(j.name for j in jobs)
-        raise NotFoundError(f"no scheduled job is named {name!r}; the jobs are: {known}", details={"jobs": known})
+        message = f"no scheduled job is named {name!r}; the jobs are: {known}"
+        raise NotFoundError(message, details=[problem("name", message, jobs=known)])
     slot = _runnable_slot(job, settings, slot, now or utcnow())
     outcome = runner.run_slot(factory, settings, job, slot)
     with unit_of_work(factory) as session:
         run = repository.get_run(session, job.name, slot)
     if run is None or outcome in (runner.CLAIMED_ELSEWHERE, runner.CLAIM_LOST):
-        raise ConflictError(_why_not_run(job, slot, run, outcome), details=run_read(run) if run else None)
+        message = _why_not_run(job, slot, run, outcome)
+        raise ConflictError(message, details=[problem("slot", message, run=run_read(run) if run else None)])
     return run_read(run)
 
 
@@ -131,23 +133,25 @@ def _runnable_slot(job: Job, settings: Settings, slot: datetime | None, now: dat
     latest = latest_slot(trigger, now)
     if slot is None:
         if latest is None:
-            raise ValidationFailedError(f"job {job.name} has not been due in the last 31 days: give a slot")
+            raise ValidationFailedError(
+                f"job {job.name} has not been due in the last 31 days: give a slot", field="slot"
+            )
         return latest
     if not is_fire_time(trigger, slot):
         before, after = latest_slot(trigger, slot), trigger.get_next_fire_time(None, slot)
         nearest = [t.isoformat() for t in (before, after) if t is not None]
-        raise ValidationFailedError(
+        message = (
             f"{slot.isoformat()} is not a fire time of job {job.name} ({trigger}); the nearest are "
-            f"{' and '.join(nearest)}",
-            details={"field": "slot", "nearest": nearest},
+            f"{' and '.join(nearest)}"
         )
+        raise ValidationFailedError(message, details=[problem("slot", message, nearest=nearest)])
     if slot > now:
         # A slot runs once: run early, its real run would find it taken and the work would miss what came after.
-        raise ValidationFailedError(
-            f"{slot.isoformat()} is still ahead: a slot can be run once it is due"
-            + (f"; the latest due slot is {latest.isoformat()}" if latest else ""),
-            details={"field": "slot", "latest": latest.isoformat() if latest else None},
+        message = f"{slot.isoformat()} is still ahead: a slot can be run once it is due" + (
+            f"; the latest due slot is {latest.isoformat()}" if latest else ""
         )
+        latest_iso = latest.isoformat() if latest else None
+        raise ValidationFailedError(message, details=[problem("slot", message, latest=latest_iso)])
     return slot
 
 
