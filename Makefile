@@ -71,6 +71,10 @@ bench: install services
 	$(BIN)/python bench/face_speed.py
 	$(BIN)/python bench/face_accuracy.py
 	$(BIN)/python bench/plate_ocr.py
+	$(BIN)/python bench/large_image.py
+	$(BIN)/python bench/counting_speed.py
+	$(BIN)/python bench/counting_footage.py
+	$(BIN)/python bench/occupancy_rollup.py
 
 # Re-pin every dependency after editing pyproject.toml (needs network; commit the result).
 lock:
