@@ -22,19 +22,24 @@ ASSETS = "/docs/assets"
 OAUTH2_REDIRECT = "/docs/oauth2-redirect"
 
 
+def _prefix(request: Request) -> str:
+    return request.scope.get("root_path", "").rstrip("/")  # behind a proxy that mounts the app under a path
+
+
 def install_docs(app: FastAPI) -> None:
     """Add /docs, /docs/oauth2-redirect, /redoc, their assets, and / leading to /docs. Call only when they are open."""
     app.mount(ASSETS, StaticFiles(directory=STATIC_DIR), name="docs-assets")
 
-    def prefix(request: Request) -> str:
-        return request.scope.get("root_path", "").rstrip("/")  # behind a proxy that mounts the app under a path
+    # The handlers read the app from the request, never from this function's scope: FastAPI caches endpoint
+    # functions in module-level caches, and a closure over `app` would keep every app ever built alive (with its
+    # MQTT connection and sockets; measured: two file descriptors per app in the test suite until select() failed).
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui(request: Request) -> HTMLResponse:
-        root = prefix(request)
+        root, this = _prefix(request), request.app
         return get_swagger_ui_html(
-            openapi_url=f"{root}{app.openapi_url}",
-            title=f"{app.title} - Swagger UI",
+            openapi_url=f"{root}{this.openapi_url}",
+            title=f"{this.title} - Swagger UI",
             oauth2_redirect_url=f"{root}{OAUTH2_REDIRECT}",
             swagger_js_url=f"{root}{ASSETS}/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url=f"{root}{ASSETS}/swagger-ui/swagger-ui.css",
@@ -49,10 +54,10 @@ def install_docs(app: FastAPI) -> None:
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc(request: Request) -> HTMLResponse:
-        root = prefix(request)
+        root, this = _prefix(request), request.app
         return get_redoc_html(
-            openapi_url=f"{root}{app.openapi_url}",
-            title=f"{app.title} - ReDoc",
+            openapi_url=f"{root}{this.openapi_url}",
+            title=f"{this.title} - ReDoc",
             redoc_js_url=f"{root}{ASSETS}/redoc/redoc.standalone.js",
             redoc_favicon_url=f"{root}{ASSETS}/swagger-ui/favicon-32x32.png",
             with_google_fonts=False,
