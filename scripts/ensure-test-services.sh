@@ -43,3 +43,23 @@ if ! mqtt_up; then
 fi
 mqtt_up || { echo "ERROR: no MQTT broker on 127.0.0.1:1883"; exit 1; }
 echo "Mosquitto: ready"
+
+# RTSP test camera (DESIGN.md §4): tests/video/rtsp_server.py runs under Debian's /usr/bin/python3, which has `gi`
+# (the venv does not), with GStreamer's RTSP server, x264 (plugins-ugly) and FFmpeg decoders (libav); ffmpeg gives
+# the tests ffprobe and short generated clips.
+rtsp_packages=(gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav python3-gi ffmpeg)
+rtsp_missing=()
+for pkg in "${rtsp_packages[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || rtsp_missing+=("$pkg")
+done
+if [ "${#rtsp_missing[@]}" -gt 0 ]; then
+  echo "installing ${rtsp_missing[*]}"
+  apt_install "${rtsp_missing[@]}"
+fi
+/usr/bin/python3 -c "import gi; gi.require_version('GstRtspServer','1.0'); from gi.repository import GstRtspServer" \
+  || { echo "ERROR: /usr/bin/python3 cannot import gi.repository.GstRtspServer (gir1.2-gst-rtsp-server-1.0, python3-gi)"; exit 1; }
+/usr/bin/python3 -I "$(dirname "$0")/../tests/video/rtsp_server.py" --check \
+  || { echo "ERROR: the RTSP test server cannot run (see the line above)"; exit 1; }
+command -v ffprobe >/dev/null 2>&1 || { echo "ERROR: ffprobe is missing (Debian package ffmpeg)"; exit 1; }
+echo "RTSP test server: ready"

@@ -131,6 +131,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         auth={"bootstrap_admin_password": ADMIN_PASSWORD, "login_max_failures": 3},
         identity={"snapshot_dir": str(tmp_path / "snapshots")},
         scheduler={"enabled": False},  # tests run jobs explicitly; the scheduler's own tests turn it on
+        video={"runtime": "workers"},  # no capture threads; the live-video tests open the cameras themselves
     )
 
 

@@ -126,10 +126,9 @@ def serve(
 ) -> None:
     """Serve the API and run the scheduled jobs (scheduler.enabled) in one process; --workers N runs N API processes
     on PostgreSQL."""
-    import uvicorn
-
     from factoryai.accounts.service import StartupRefusedError
     from factoryai.api.app import SchemaOutdatedError, create_app, prepare_database
+    from factoryai.api.server import serve as serve_app
     from factoryai.core import migrate
     from factoryai.core.logging import configure_logging
 
@@ -150,7 +149,7 @@ def serve(
         raise _fail("--workers > 1 needs PostgreSQL: SQLite is the single-process embedded default")
     if ctx.obj:
         os.environ["FACTORYAI_CONFIG"] = str(ctx.obj)  # worker processes load the same file
-    uvicorn.run(
+    serve_app(
         create_app(settings) if workers == 1 else "factoryai.api.asgi:app",
         host=host or settings.server.host,
         port=port or settings.server.port,

@@ -48,7 +48,8 @@ def test_health_without_authentication(client: TestClient) -> None:
     response = client.get("/api/health")
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == {"status", "version", "uptime_seconds", "database"}
+    assert set(body) == {"status", "version", "uptime_seconds", "database", "cameras"}
+    assert body["cameras"] is None  # this app runs no cameras (tests/video checks the list of those that do)
     assert body["status"] == "ok"
     assert body["database"] == "ok"
     assert body["version"] == __version__

@@ -156,6 +156,15 @@ def _steer(drawn: tuple[Any, bool, bool]) -> Any:
     return case
 
 
+def _no_cameras_here(response: Any) -> bool:
+    """The live-video routes' documented 503 on an app that runs no cameras. The fuzzed app runs none on purpose: an
+    MJPEG stream never ends, and the in-process client reads a body to its end (tests/video streams over HTTP)."""
+    if response.status_code != 503:
+        return False
+    body = response.json()
+    return body["error"]["code"] == "camera_runtime_unavailable"
+
+
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
@@ -170,7 +179,8 @@ def test_no_server_errors_and_one_error_shape(case: Any, app: Any, admin_headers
         # The in-process transport re-raises what the app's 500 handler rendered, as a real server would log it.
         pytest.fail(f"{case.method} {case.formatted_path} raised {exc!r} (a 500):\n{case.as_curl_command()}")
     description = f"{case.method} {case.formatted_path} -> {response.status_code}\n{case.as_curl_command()}"
-    assert response.status_code < 500, f"{description}\nserver error: {response.text[:2000]}"
+    if not _no_cameras_here(response):
+        assert response.status_code < 500, f"{description}\nserver error: {response.text[:2000]}"
     if case.method.upper() == case.operation.method.upper():  # not the 405s of methods the path does not have
         documented = sorted(case.operation.definition.raw["responses"])
         assert str(response.status_code) in documented, f"{description}\nundocumented status; documents {documented}"

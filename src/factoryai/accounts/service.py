@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -126,6 +126,31 @@ def user_from_token(session: Session, token: str, settings: Settings) -> User:
             "this session has ended: the account's password, role or access changed since it was issued; log in again",
             headers=bearer,
         )
+    return user
+
+
+def issue_viewer_token(user: User, camera_id: str, settings: Settings) -> tuple[str, datetime]:
+    return auth.create_viewer_token(
+        user.id,
+        camera_id,
+        settings.auth.secret_key.get_secret_value(),
+        settings.video.viewer_token_minutes,
+        version=user.token_version,
+    )
+
+
+def user_from_viewer_token(session: Session, token: str, camera_id: str, settings: Settings) -> User:
+    """The user behind a viewer link for ``camera_id`` (401 if it is invalid, expired, for another camera, or its
+    user's access has changed since)."""
+    try:
+        claims = auth.decode_viewer_token(token, settings.auth.secret_key.get_secret_value())
+    except auth.InvalidTokenError as exc:
+        raise UnauthorizedError(str(exc)) from None
+    if claims.camera_id != camera_id:
+        raise UnauthorizedError(f"this viewer link is for camera {claims.camera_id!r}, not {camera_id!r}")
+    user = repository.get_user(session, claims.user_id)
+    if user is None or not user.is_active or claims.version != user.token_version:
+        raise UnauthorizedError("the viewer link's user no longer has access: log in again")
     return user
 
 

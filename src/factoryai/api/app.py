@@ -7,7 +7,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
@@ -39,6 +39,9 @@ from factoryai.scheduler.router import router as jobs_router
 from factoryai.scheduler.runner import start_scheduler
 from factoryai.system.router import router as system_router
 from factoryai.vehicles.router import router as vehicles_router
+from factoryai.video.router import refresh_after_camera_change
+from factoryai.video.router import router as video_router
+from factoryai.video.service import start_runtime
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +75,18 @@ def prepare_database(engine: Engine, settings: Settings) -> None:
         )
 
 
-def create_app(settings: Settings, engine: Engine | None = None, resources: Resources | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    engine: Engine | None = None,
+    resources: Resources | None = None,
+    *,
+    cameras_here: bool | None = None,
+) -> FastAPI:
     """Build the app. Pass ``engine`` or ``resources`` to share them (tests; their owner closes them); otherwise the
-    app owns and closes its own, made from the settings."""
+    app owns and closes its own, made from the settings. ``cameras_here``: whether this process opens the cameras
+    (the camera runtime); by default unless ``video.runtime`` is 'workers' (api/asgi.py, for several processes,
+    decides 'auto' the other way)."""
+    run_cameras = settings.video.runtime != "workers" if cameras_here is None else cameras_here
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -94,9 +106,13 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
                 start_scheduler(session_factory, settings, app_resources.jobs) if settings.scheduler.enabled else None
             )
             app.state.scheduler = scheduler  # the status route says whether this process runs the jobs
+            video = start_runtime(settings, session_factory, app_resources.detector) if run_cameras else None
+            app.state.video = video
             try:
                 yield
             finally:
+                if video is not None:
+                    video.close()
                 if scheduler is not None:
                     scheduler.shutdown(wait=True)  # no job may still write once the app has stopped
                 if own_resources:
@@ -134,9 +150,12 @@ def create_app(settings: Settings, engine: Engine | None = None, resources: Reso
         retention_router,
         system_router,
         jobs_router,
+        video_router,
     )
     for router in (*routers, health_router):
-        app.include_router(router)
+        # The camera runtime follows camera changes made here at once (after the commit), the others on its timer.
+        extra = [Depends(refresh_after_camera_change)] if router is cameras_router else []
+        app.include_router(router, dependencies=extra)
     openapi.install(app, [r for router in (*routers, health_router) for r in router.routes if isinstance(r, APIRoute)])
 
     if docs_open:

@@ -14,4 +14,5 @@ from factoryai.core.logging import configure_logging
 
 settings = load_settings(os.environ.get("FACTORYAI_CONFIG") or None)
 configure_logging(settings.logging)
-app = create_app(settings)
+# Several processes serve the API here: cameras are opened once, by workers, unless video.runtime says 'here'.
+app = create_app(settings, cameras_here=settings.video.runtime == "here")

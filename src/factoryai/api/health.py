@@ -7,8 +7,8 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,9 +18,17 @@ from factoryai.accounts.models import ApiKeyScope
 from factoryai.core.errors import ServiceUnavailableError, problem
 from factoryai.core.routing import ApiRoute
 from factoryai.core.web import errors
+from factoryai.video.metrics import CameraCollector
 
 router = APIRouter(route_class=ApiRoute)
 log = logging.getLogger(__name__)
+
+
+class CameraHealth(BaseModel):
+    id: str
+    online: bool
+    input_fps: float
+    last_frame_age_seconds: float | None
 
 
 class Health(BaseModel):
@@ -28,6 +36,11 @@ class Health(BaseModel):
     version: str
     uptime_seconds: float
     database: str
+    cameras: list[CameraHealth] | None = Field(
+        None,
+        description="The cameras this process runs (null where they run in workers). An offline camera does not make "
+        "the service unhealthy: its status says why (GET /api/v1/cameras/{id}/status).",
+    )
 
 
 @router.get(
@@ -58,7 +71,19 @@ def health(request: Request) -> Health:
                 )
             ],
         ) from None
-    return Health(status="ok", version=__version__, uptime_seconds=uptime, database="ok")
+    runtime = getattr(request.app.state, "video", None)
+    cameras = None
+    if runtime is not None:
+        cameras = [
+            CameraHealth(
+                id=status.camera_id,
+                online=status.online,
+                input_fps=status.input_fps,
+                last_frame_age_seconds=status.last_frame_age_seconds,
+            )
+            for status in runtime.statuses()
+        ]
+    return Health(status="ok", version=__version__, uptime_seconds=uptime, database="ok", cameras=cameras)
 
 
 @router.get(
@@ -67,5 +92,13 @@ def health(request: Request) -> Health:
     summary="Prometheus metrics (admin, or an API key with the 'metrics' scope as a bearer token)",
     response_class=Response,
 )
-def metrics(_principal: Annotated[Principal, Depends(require_scope(ApiKeyScope.METRICS))]) -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+def metrics(
+    request: Request, _principal: Annotated[Principal, Depends(require_scope(ApiKeyScope.METRICS))]
+) -> Response:
+    body = generate_latest()
+    runtime = getattr(request.app.state, "video", None)
+    if runtime is not None:  # the cameras this app runs, read now
+        registry = CollectorRegistry(auto_describe=False)
+        registry.register(CameraCollector(runtime))
+        body += generate_latest(registry)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

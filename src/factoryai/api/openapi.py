@@ -27,6 +27,7 @@ TAGS = [
     {"name": "vehicles", "description": "Plate reading and the gate decision, watchlists, alerts, the gate log."},
     {"name": "occupancy", "description": "People counts per zone: samples, live counts, roll-ups, drift, capacity."},
     {"name": "cameras", "description": "Cameras, their roles and settings, device heartbeats."},
+    {"name": "video", "description": "Live MJPEG streams with the AI overlay, snapshots, camera status, viewer links."},
     {"name": "retention", "description": "Snapshot retention (the spec's cleanup)."},
     {"name": "system", "description": "Health, metrics, the audit log and scheduled jobs."},
 ]

@@ -38,6 +38,10 @@ def list_cameras(
     return paginate(session, query, page)
 
 
+def enabled_cameras(session: Session) -> Sequence[Camera]:
+    return session.scalars(select(Camera).where(Camera.enabled.is_(True)).order_by(Camera.id)).all()
+
+
 def lock_camera(session: Session, camera_id: str) -> None:
     """Row lock on the camera until the transaction ends (PostgreSQL; SQLite transactions are serialised anyway)."""
     session.execute(select(Camera.id).where(Camera.id == camera_id).with_for_update())

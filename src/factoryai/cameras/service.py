@@ -35,6 +35,11 @@ def get_camera(session: Session, camera_id: str) -> Camera:
     return camera
 
 
+def enabled_cameras(session: Session) -> Sequence[Camera]:
+    """Every enabled camera, for the camera runtime (it opens each one)."""
+    return repository.enabled_cameras(session)
+
+
 def list_cameras(
     session: Session,
     page: PageParams,

@@ -82,6 +82,51 @@ def decode_access_token(token: str, secret: str) -> TokenClaims:
     return TokenClaims(user_id=int(subject), expires_at=datetime.fromtimestamp(payload["exp"], UTC), version=version)
 
 
+@dataclass(frozen=True)
+class ViewerClaims:
+    user_id: int
+    camera_id: str
+    expires_at: datetime
+    version: int
+
+
+VIEWER_TOKEN_TYPE = "camera_view"  # noqa: S105 - a token type, not a secret
+
+
+def create_viewer_token(
+    user_id: int, camera_id: str, secret: str, expire_minutes: int, *, version: int, now: datetime | None = None
+) -> tuple[str, datetime]:
+    """A short-lived link credential for one camera's stream and snapshot: a browser <img> cannot send a bearer
+    header, and the log-in token must never sit in a URL (history, proxy logs, Referer). It opens nothing else."""
+    issued = now or utcnow()
+    expires = issued + timedelta(minutes=expire_minutes)
+    payload = {"sub": str(user_id), "cam": camera_id, "iat": issued, "exp": expires, "typ": VIEWER_TOKEN_TYPE,
+               "ver": version}  # fmt: skip
+    return jwt.encode(payload, secret, algorithm=JWT_ALGORITHM), expires
+
+
+def decode_viewer_token(token: str, secret: str) -> ViewerClaims:
+    try:
+        payload = jwt.decode(token, secret, algorithms=[JWT_ALGORITHM], options={"require": ["sub", "exp", "cam"]})
+    except jwt.ExpiredSignatureError as exc:
+        raise InvalidTokenError("the viewer link has expired: ask for a new one") from exc
+    except jwt.PyJWTError as exc:
+        raise InvalidTokenError("the viewer link is not valid") from exc
+    subject, camera, version = payload["sub"], payload["cam"], payload.get("ver")
+    if (
+        payload.get("typ") != VIEWER_TOKEN_TYPE
+        or not isinstance(subject, str)
+        or not _SUBJECT.fullmatch(subject)
+        or int(subject) > _MAX_USER_ID
+        or not isinstance(camera, str)
+        or not isinstance(version, int)
+        or isinstance(version, bool)
+    ):
+        raise InvalidTokenError("the viewer link is not valid")
+    expires = datetime.fromtimestamp(payload["exp"], UTC)
+    return ViewerClaims(user_id=int(subject), camera_id=camera, expires_at=expires, version=version)
+
+
 def generate_api_key() -> str:
     return API_KEY_PREFIX + secrets.token_urlsafe(32)
 

@@ -483,6 +483,40 @@ class VideoSettings(Section):
         description="YOLOX ONNX model of the object detector (people and vehicles; plate OCR reads only the vehicle's "
         "box). Unset: the YOLOX-nano model shipped in the package.",
     )
+    runtime: Literal["auto", "here", "workers"] = Field(
+        "auto",
+        description="Where cameras are opened, analysed and encoded: 'here' in this API process; 'workers' in "
+        "'factoryai worker' processes, whose streams this process relays; 'auto' is 'here' when 'factoryai serve' "
+        "runs one process and 'workers' with --workers > 1 (each camera is opened by one process only).",
+    )
+    open_timeout_seconds: float = Field(
+        10, gt=0, le=120, description="How long opening a camera stream may take before it counts as failed."
+    )
+    read_timeout_seconds: float = Field(
+        5,
+        gt=0,
+        le=120,
+        description="How long a camera may send nothing before its stream is closed and reopened (a frozen camera "
+        "otherwise holds the capture for 30 s or more).",
+    )
+    analysis_fps: float = Field(
+        5, gt=0, le=30, description="Frames per second the detector sees per camera (camera setting overrides)."
+    )
+    jpeg_quality: int = Field(80, ge=30, le=100, description="JPEG quality of live streams and snapshots.")
+    refresh_seconds: float = Field(
+        5,
+        gt=0,
+        le=300,
+        description="How often the camera runtime re-reads the camera list (changes made through this process's API "
+        "apply at once; this catches the others).",
+    )
+    viewer_token_minutes: int = Field(
+        10,
+        ge=1,
+        le=1440,
+        description="Lifetime of the signed per-camera link a browser <img> uses to open a stream (checked when the "
+        "stream opens).",
+    )
 
 
 class MqttSettings(Section):

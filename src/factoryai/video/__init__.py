@@ -1,0 +1,1 @@
+"""Live video: sources, capture, overlay, MJPEG fan-out, the camera runtime."""

@@ -1,0 +1,37 @@
+"""Building the camera runtime of a process from the settings and the camera table."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from factoryai.cameras import service as cameras
+from factoryai.core.config import Settings
+from factoryai.core.db import unit_of_work
+from factoryai.video.runtime import CameraConfig, CameraRuntime, RuntimeOptions
+from factoryai.video.sources import Timeouts
+from factoryai.vision.detector import Detector
+
+
+def runtime_options(settings: Settings) -> RuntimeOptions:
+    video = settings.video
+    return RuntimeOptions(
+        timeouts=Timeouts(video.open_timeout_seconds, video.read_timeout_seconds),
+        analysis_fps=video.analysis_fps,
+        jpeg_quality=video.jpeg_quality,
+        refresh_seconds=video.refresh_seconds,
+        timezone=settings.site.tz,
+    )
+
+
+def start_runtime(
+    settings: Settings, session_factory: sessionmaker[Session], detector: Detector | None
+) -> CameraRuntime:
+    """Open every enabled camera of the table and follow its changes; the caller closes it."""
+
+    def load() -> list[CameraConfig]:
+        with unit_of_work(session_factory) as session:
+            return [CameraConfig.of(camera) for camera in cameras.enabled_cameras(session)]
+
+    runtime = CameraRuntime(runtime_options(settings), load, detector)
+    runtime.start()
+    return runtime
