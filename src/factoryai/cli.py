@@ -183,6 +183,55 @@ def scheduler(ctx: typer.Context) -> None:
         running.shutdown()
 
 
+@app.command()
+def worker(
+    ctx: typer.Context,
+    api: Annotated[str, typer.Option("--api", help="The API's base URL, e.g. http://10.0.0.2:8000.")],
+    api_key: Annotated[
+        str,
+        typer.Option(
+            "--api-key",
+            envvar="FACTORYAI_WORKER_API_KEY",
+            help="Device API key (scope ingest) bound to this worker's cameras; the environment variable keeps it "
+            "out of the process list.",
+        ),
+    ],
+    camera: Annotated[
+        list[str] | None, typer.Option("--camera", help="Run only these cameras (repeatable); default: all the key's.")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="This worker's name (default: the host name).")] = None,
+    listen: Annotated[str, typer.Option(help="HOST:PORT where API processes fetch the streams.")] = "127.0.0.1:8100",
+    advertise: Annotated[
+        str | None, typer.Option(help="URL the API reaches --listen at (default: http://HOST:PORT of --listen).")
+    ] = None,
+) -> None:
+    """Run cameras in this process (capture, detection, overlay, encoding) for API processes that relay them: one
+    or more per site, on this box or on edge boxes near the cameras. Each camera is opened by one worker only."""
+    import socket
+
+    from factoryai.api.server import serve as serve_app
+    from factoryai.core.logging import configure_logging
+    from factoryai.video.worker import CameraWorker, WorkerOptions, worker_app
+    from factoryai.vision.detector import DEFAULT_MODEL, Detector
+
+    settings = _settings(ctx)
+    configure_logging(settings.logging)
+    host, _, port_text = listen.rpartition(":")
+    if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise _fail(f"--listen must be HOST:PORT, e.g. 0.0.0.0:8100 (got {listen!r})")
+    options = WorkerOptions(
+        api_url=api,
+        api_key=api_key,
+        name=name or socket.gethostname(),
+        cameras=tuple(camera) if camera else None,
+        advertise_url=(advertise or f"http://{host}:{port_text}").rstrip("/"),
+    )
+    detector = Detector(settings.video.detector_model_path or DEFAULT_MODEL)
+    running = CameraWorker(settings, options, detector)
+    typer.echo(f"camera worker {options.name!r}: streams on {options.advertise_url}, API {api}")
+    serve_app(worker_app(running), host=host, port=int(port_text), log_config=None)
+
+
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context, revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Apply schema migrations (SQLite or PostgreSQL, from database.url)."""

@@ -2,7 +2,7 @@
 
 from factoryai.accounts.models import ApiKey, LoginFailure, User
 from factoryai.attendance.models import AttendanceRecord
-from factoryai.cameras.models import Camera
+from factoryai.cameras.models import Camera, CameraWorker
 from factoryai.core.db import Base
 from factoryai.identity.models import AccessLog, FaceEnrollment, PendingRecognition, UnknownAttendance
 from factoryai.occupancy.models import (
@@ -22,6 +22,7 @@ __all__ = [
     "AttendanceRecord",
     "Base",
     "Camera",
+    "CameraWorker",
     "Department",
     "Employee",
     "FaceEnrollment",

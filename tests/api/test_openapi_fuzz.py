@@ -162,7 +162,7 @@ def _no_cameras_here(response: Any) -> bool:
     if response.status_code != 503:
         return False
     body = response.json()
-    return body["error"]["code"] == "camera_runtime_unavailable"
+    return body["error"]["code"] == "camera_not_running"
 
 
 @schema.parametrize()

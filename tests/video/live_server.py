@@ -17,23 +17,34 @@ SECRET_KEY = "live-video-tests-secret-key-0123456789abcdef"
 
 
 @contextmanager
-def live_server(tmp_path: Path, **settings: str) -> Iterator[Server]:
+def live_server(tmp_path: Path, *, db_url: str | None = None, workers: int = 1, **settings: str) -> Iterator[Server]:
+    """``workers`` > 1 needs ``db_url`` on PostgreSQL; pass FACTORYAI_VIDEO__RUNTIME="auto" for relay mode."""
     port = _free_port()
     stderr_path = tmp_path / "server.stderr.log"
+    settings.setdefault("FACTORYAI_VIDEO__RUNTIME", "here")
     env = _server_env(
-        FACTORYAI_DATABASE__URL=f"sqlite:///{tmp_path / 'factoryai.sqlite'}",
+        FACTORYAI_DATABASE__URL=db_url or f"sqlite:///{tmp_path / 'factoryai.sqlite'}",
         FACTORYAI_AUTH__BOOTSTRAP_ADMIN_PASSWORD=ADMIN_PASSWORD,
         FACTORYAI_AUTH__SECRET_KEY=SECRET_KEY,
         FACTORYAI_LOGGING__JSON_FORMAT="true",
         FACTORYAI_SCHEDULER__ENABLED="false",
-        FACTORYAI_VIDEO__RUNTIME="here",
         FACTORYAI_VIDEO__REFRESH_SECONDS="1",
         FACTORYAI_IDENTITY__SNAPSHOT_DIR=str(tmp_path / "snapshots"),
         **settings,
     )
     with stderr_path.open("wb") as stderr, (tmp_path / "server.stdout.log").open("wb") as stdout:
         process = subprocess.Popen(
-            [str(FACTORYAI), "serve", "--host", "127.0.0.1", "--port", str(port), "--migrate"],
+            [
+                str(FACTORYAI),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--migrate",
+                "--workers",
+                str(workers),
+            ],
             env=env,
             cwd=tmp_path,
             stdout=stdout,
@@ -54,6 +65,32 @@ def admin_client(server: Server) -> Iterator[httpx.Client]:
         assert login.status_code == 200, login.text
         client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
         yield client
+
+
+@contextmanager
+def camera_worker(tmp_path: Path, server: Server, api_key: str, name: str = "w1") -> Iterator[str]:
+    """`factoryai worker` in a subprocess, relaying to ``server``; yields its base URL; stopped (SIGTERM) at the
+    end."""
+    port = _free_port()
+    env = _server_env(FACTORYAI_WORKER_API_KEY=api_key)
+    log = tmp_path / f"worker-{name}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(FACTORYAI), "worker", "--api", server.base_url, "--listen", f"127.0.0.1:{port}", "--name", name],
+            env=env,
+            cwd=tmp_path,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def add_camera(client: httpx.Client, camera_id: str, source_url: str, role: str = "zone", **settings: object) -> None:

@@ -39,6 +39,7 @@ from factoryai.scheduler.router import router as jobs_router
 from factoryai.scheduler.runner import start_scheduler
 from factoryai.system.router import router as system_router
 from factoryai.vehicles.router import router as vehicles_router
+from factoryai.video.live import LiveVideo
 from factoryai.video.router import refresh_after_camera_change
 from factoryai.video.router import router as video_router
 from factoryai.video.service import start_runtime
@@ -107,12 +108,12 @@ def create_app(
             )
             app.state.scheduler = scheduler  # the status route says whether this process runs the jobs
             video = start_runtime(settings, session_factory, app_resources.detector) if run_cameras else None
-            app.state.video = video
+            app.state.video = video  # the cameras this process runs (health, metrics)
+            app.state.live = LiveVideo(settings, session_factory, video)  # streams: from here or relayed
             try:
                 yield
             finally:
-                if video is not None:
-                    video.close()
+                await app.state.live.aclose()
                 if scheduler is not None:
                     scheduler.shutdown(wait=True)  # no job may still write once the app has stopped
                 if own_resources:

@@ -29,9 +29,9 @@ def _find_app(app: Any) -> FastAPI | None:
 class Server(uvicorn.Server):
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         app = _find_app(self.config.loaded_app)
-        runtime = getattr(app.state, "video", None) if app is not None else None
-        if runtime is not None:
-            runtime.close_streams()
+        live = getattr(app.state, "live", None) if app is not None else None
+        if live is not None:
+            live.close_streams()
         await super().shutdown(sockets)
 
 

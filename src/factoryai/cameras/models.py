@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from factoryai.core.columns import created_at_column, updated_at_column
@@ -31,5 +31,24 @@ class Camera(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The camera worker that opens it (factoryai worker), held by a lease its heartbeats renew: each camera is
+    # opened by one process only, and a worker that dies hands its cameras on once the lease runs out.
+    worker_id: Mapped[str | None] = mapped_column(String(100))
+    worker_lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
+
+
+class CameraWorker(Base):
+    """A `factoryai worker` process as it last announced itself: where API processes fetch its streams, the
+    secret they present there, and the state of its cameras."""
+
+    __tablename__ = "camera_worker"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)  # the worker's --name
+    api_key_id: Mapped[int | None] = mapped_column(Integer)  # the device key it announced itself with
+    stream_url: Mapped[str | None] = mapped_column(String(500))  # None: it serves no streams (no --listen)
+    relay_token: Mapped[str | None] = mapped_column(String(200))  # random per worker start; opens its streams only
+    statuses: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # camera id -> status, as last reported
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
@@ -9,12 +10,22 @@ from fastapi import APIRouter, Depends, Path, Response, status
 from factoryai.accounts.deps import AdminUser, CurrentUser, Principal, require_scope
 from factoryai.accounts.models import ApiKeyScope
 from factoryai.accounts.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
-from factoryai.cameras import service
+from factoryai.cameras import service, workers
 from factoryai.cameras.models import CameraRole
-from factoryai.cameras.schemas import CameraCreate, CameraRead, CameraUpdate
+from factoryai.cameras.schemas import (
+    CameraCreate,
+    CameraRead,
+    CameraUpdate,
+    WorkerAssignment,
+    WorkerCamera,
+    WorkerHeartbeat,
+    WorkerRead,
+)
+from factoryai.core.clock import utcnow
+from factoryai.core.errors import ForbiddenError
 from factoryai.core.routing import ApiRoute
 from factoryai.core.schemas import Bool, Page, PageDep, SearchQuery
-from factoryai.core.web import API_V1, SessionDep, errors
+from factoryai.core.web import API_V1, SessionDep, SettingsDep, errors
 
 router = APIRouter(prefix=API_V1, tags=["cameras"], route_class=ApiRoute)
 # Creating a device key binds it to cameras that must exist, a cameras rule (CONTRIBUTING rule 1); the route is
@@ -79,3 +90,41 @@ def record_camera_heartbeat(camera_id: CameraIdPath, session: SessionDep, caller
 def create_api_key(data: ApiKeyCreate, session: SessionDep, admin: AdminUser) -> ApiKeyCreated:
     key, plaintext = service.create_device_key(session, data, admin)
     return ApiKeyCreated.model_validate({**ApiKeyRead.model_validate(key).model_dump(), "key": plaintext})
+
+
+@router.post(
+    "/workers/heartbeat",
+    response_model=WorkerAssignment,
+    responses=errors(403),
+    summary="A camera worker announces itself and its streams, and learns which cameras to open (device API key)",
+)
+def worker_heartbeat(
+    data: WorkerHeartbeat, session: SessionDep, settings: SettingsDep, caller: IngestPrincipal
+) -> WorkerAssignment:
+    if caller.api_key is None:
+        raise ForbiddenError("camera workers announce themselves with a device API key (factoryai api-key create)")
+    for camera_id in data.cameras or ():
+        caller.check_camera(camera_id)
+    cameras, held = workers.heartbeat(session, caller.api_key, data, utcnow(), settings.video.worker_lease_seconds)
+    return WorkerAssignment(
+        cameras=[WorkerCamera.model_validate(camera) for camera in cameras],
+        lease_seconds=settings.video.worker_lease_seconds,
+        held_elsewhere=held,
+    )
+
+
+@router.get("/workers", response_model=list[WorkerRead], summary="Camera workers and the cameras each one runs")
+def list_workers(session: SessionDep, settings: SettingsDep, _admin: AdminUser) -> list[WorkerRead]:
+    now = utcnow()
+    stale = timedelta(seconds=settings.video.worker_lease_seconds)
+    return [
+        WorkerRead(
+            id=worker.id,
+            stream_url=worker.stream_url,
+            cameras=workers.cameras_of(session, worker.id, now),
+            started_at=worker.started_at,
+            last_seen_at=worker.last_seen_at,
+            online=now - worker.last_seen_at < stale,
+        )
+        for worker in workers.list_workers(session)
+    ]

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, Field, StringConstraints, field_serializer,
 
 from factoryai.accounts.models import Role
 from factoryai.cameras.models import CameraRole
-from factoryai.core.schemas import Bool, InputModel, Name, ReadModel, UpdateModel
+from factoryai.core.schemas import AwareIsoDateTime, Bool, InputModel, Name, ReadModel, UpdateModel
 
 SOURCE_SCHEMES = ("rtsp", "rtsps", "http", "https", "file", "synthetic")
 # No '/', '+' or '#': camera ids become MQTT topic levels (factoryai/gate/<camera_id>/open).
@@ -163,3 +163,62 @@ class CameraRead(ReadModel):
         hosts, ports, paths and accounts on the camera network: only admins, who set them, need them."""
         read = cls.model_validate(camera)
         return read if role == Role.ADMIN else read.model_copy(update={"source_url": None})
+
+
+WorkerId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"),
+]
+
+
+def _check_stream_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("stream_url must be an http(s) URL with a host, e.g. http://10.0.0.5:8100")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ValueError("stream_url takes no credentials, query or fragment (the relay token authenticates)")
+    return url.rstrip("/")
+
+
+class WorkerHeartbeat(InputModel):
+    """What a camera worker says every few seconds (POST /api/v1/workers/heartbeat, its device key)."""
+
+    worker_id: WorkerId = Field(description="The worker's name (factoryai worker --name), stable across restarts.")
+    stream_url: Annotated[str, StringConstraints(max_length=500), AfterValidator(_check_stream_url)] | None = Field(
+        None, description="Where API processes fetch this worker's MJPEG streams; null if it serves none."
+    )
+    relay_token: Annotated[str, StringConstraints(min_length=16, max_length=200)] | None = Field(
+        None, description="Bearer token API processes present to the worker's streams (random per worker start)."
+    )
+    cameras: list[CameraId] | None = Field(
+        None, max_length=1000, description="Cameras it wants (--camera); null: every camera its key may speak for."
+    )
+    statuses: dict[str, dict[str, object]] = Field(
+        default_factory=dict, max_length=1000, description="The live state of the cameras it runs, by camera id."
+    )
+    started_at: AwareIsoDateTime | None = None
+
+
+class WorkerCamera(ReadModel):
+    """A camera assigned to the worker, with the full source URL it needs to open it (credentials included)."""
+
+    id: str
+    name: str
+    source_url: str
+    role: CameraRole
+    settings: CameraSettings
+
+
+class WorkerAssignment(ReadModel):
+    cameras: list[WorkerCamera] = Field(description="Open exactly these; close any other.")
+    lease_seconds: float = Field(description="The assignment lapses unless renewed within this time.")
+    held_elsewhere: list[str] = Field(description="Wanted cameras another live worker holds (not opened here).")
+
+
+class WorkerRead(ReadModel):
+    id: str
+    stream_url: str | None
+    cameras: list[str]
+    started_at: datetime | None
+    last_seen_at: datetime
+    online: bool

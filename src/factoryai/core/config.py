@@ -510,6 +510,13 @@ class VideoSettings(Section):
         description="How often the camera runtime re-reads the camera list (changes made through this process's API "
         "apply at once; this catches the others).",
     )
+    worker_lease_seconds: float = Field(
+        15,
+        ge=3,
+        le=600,
+        description="How long a camera stays with a worker that stops sending heartbeats before another worker may "
+        "take it over (workers renew it every few seconds).",
+    )
     viewer_token_minutes: int = Field(
         10,
         ge=1,

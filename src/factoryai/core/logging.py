@@ -44,3 +44,7 @@ def configure_logging(settings: LoggingSettings) -> None:
     # APScheduler narrates every job it adds and runs at INFO; our runner logs outcomes and failures itself.
     if logging.getLogger().level <= logging.INFO:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        # The HTTP client logs every request at INFO: a camera worker's heartbeat every few seconds. Failures are
+        # logged by the worker and the relay themselves.
+        for name in ("httpx2", "httpcore2"):
+            logging.getLogger(name).setLevel(logging.WARNING)

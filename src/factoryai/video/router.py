@@ -1,17 +1,16 @@
 """Live video: MJPEG streams (spec: GET /api/video_feed), snapshots, camera status and viewer links.
 
-Viewers are coroutines, not threads: each waits for the newest frame its camera's encoder published and sends the
-very same bytes every other viewer gets. Browsers open streams with an <img> tag, which cannot send a header, so
+Viewers are coroutines, not threads (video/mjpeg.py): each waits for the newest frame its camera's encoder — here,
+or in the camera worker this process relays (video/live.py) — published, and sends the very bytes every other
+viewer gets. Browsers open streams with an <img> tag, which cannot send a header, so
 stream and snapshot also take ``?token=`` — a viewer link for one camera (POST …/viewer-token), never the log-in
 token.
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator
-from typing import Annotated
+from dataclasses import asdict
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -29,14 +28,14 @@ from factoryai.core.errors import (
     ConflictError,
     ForbiddenError,
     NotFoundError,
-    ServiceUnavailableError,
     UnauthorizedError,
 )
 from factoryai.core.routing import ApiRoute
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, errors
 from factoryai.video.broadcast import CONTENT_TYPE
-from factoryai.video.encoder import StreamEncoder
-from factoryai.video.runtime import CameraRuntime, CameraStatus
+from factoryai.video.live import LiveVideo
+from factoryai.video.mjpeg import mjpeg_response
+from factoryai.video.runtime import CameraStatus
 from factoryai.video.schemas import CameraStatusRead, ViewerLink
 
 router = APIRouter(tags=["video"], route_class=ApiRoute)
@@ -49,19 +48,10 @@ WidthQuery = Annotated[
 TokenQuery = Annotated[
     str | None, Query(max_length=2000, description="A viewer link's token (for <img> tags, which send no header).")
 ]
-WAIT_SECONDS = 5.0  # a viewer re-checks that the server is not stopping at least this often
-NO_STORE = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}  # nginx must not buffer a live stream
 
 
-def get_runtime(request: Request) -> CameraRuntime:
-    runtime: CameraRuntime | None = getattr(request.app.state, "video", None)
-    if runtime is None:
-        raise ServiceUnavailableError(
-            "this API process does not run cameras (video.runtime is 'workers'); open the stream on the process "
-            "that runs them",
-            code="camera_runtime_unavailable",
-        )
-    return runtime
+def get_live(request: Request) -> LiveVideo:
+    return request.app.state.live
 
 
 def viewer(session: Session, camera_id: str, token: str | None, bearer: str | None, settings: Settings) -> User:
@@ -78,11 +68,18 @@ def viewer(session: Session, camera_id: str, token: str | None, bearer: str | No
     )
 
 
-def authorize_viewer(request: Request, camera_id: str, token: str | None, bearer: str | None) -> str:
-    """Who may watch, and the camera's id as stored, in one short unit of work in one thread: a stream lives for
-    hours and must hold no session, and 50 viewers arriving at once must not each wait for a second thread hop to
-    give their connection back (the pool would starve)."""
+def authorize_viewer(request: Request, camera_id: str | None, token: str | None, bearer: str | None) -> str:
+    """Who may watch, and the camera's id as stored (None: the first enabled camera), in one short unit of work in
+    one thread: a stream lives for hours and must hold no session, and 50 viewers arriving at once must not each
+    wait for a second thread hop to give their connection back (the pool would starve)."""
+    if camera_id is None and token is None and bearer is None:
+        raise UnauthorizedError("authentication required", headers={"WWW-Authenticate": "Bearer"})
     with unit_of_work(request.app.state.session_factory) as session:
+        if camera_id is None:
+            enabled = cameras.enabled_cameras(session)
+            if not enabled:
+                raise NotFoundError("no enabled camera: add one (POST /api/v1/cameras) or pass ?camera_id=")
+            camera_id = enabled[0].id
         viewer(session, camera_id, token, bearer, request.app.state.settings)
         camera = cameras.get_camera(session, camera_id)
         if not camera.enabled:
@@ -90,48 +87,13 @@ def authorize_viewer(request: Request, camera_id: str, token: str | None, bearer
         return camera.id
 
 
-async def feed_encoder(runtime: CameraRuntime, camera_id: str, width: int | None) -> StreamEncoder:
-    feed = runtime.feed(camera_id)
-    if feed is None:  # enabled a moment ago, in another process: read the camera list now rather than wait
-        await run_in_threadpool(runtime.reload)
-        feed = runtime.feed(camera_id)
-    if feed is None:
-        raise ServiceUnavailableError(f"camera {camera_id!r} is not running yet; try again in a moment")
-    return feed.encoder(width)
-
-
-async def mjpeg(
-    runtime: CameraRuntime, camera_id: str, encoder: StreamEncoder, fps: float | None
-) -> AsyncIterator[bytes]:
-    interval = 1.0 / fps if fps else 0.0
-    encoder.acquire()
-    try:
-        seq = 0
-        broadcast = encoder.broadcast
-        while True:
-            frame = await broadcast.next(seq, WAIT_SECONDS)
-            if frame is None:
-                if not broadcast.closed:
-                    continue  # no frame for a while (the placeholder comes once a second): keep waiting
-                if runtime.closing or (feed := runtime.feed(camera_id)) is None:
-                    return  # server stopping, or camera removed: end the response
-                # The camera restarted (settings changed) or its encoder was replaced: follow it, same response.
-                encoder.release()
-                encoder = feed.encoder(encoder.width)
-                encoder.acquire()
-                broadcast, seq = encoder.broadcast, 0
-                continue
-            seq = frame.seq
-            sent_at = time.monotonic()
-            yield frame.part
-            if interval:
-                await asyncio.sleep(max(0.0, interval - (time.monotonic() - sent_at)))
-    finally:
-        encoder.release()
-
-
-def stream_response(runtime: CameraRuntime, camera_id: str, encoder: StreamEncoder, fps: float | None) -> Response:
-    return StreamingResponse(mjpeg(runtime, camera_id, encoder, fps), media_type=CONTENT_TYPE, headers=NO_STORE)
+async def stream_camera_response(
+    request: Request, camera_id: str | None, token: str | None, bearer: str | None, fps: float | None, width: int | None
+) -> Response:
+    camera_id = await run_in_threadpool(authorize_viewer, request, camera_id, token, bearer)
+    live = get_live(request)
+    stream = await live.stream(camera_id, width)
+    return mjpeg_response(stream, fps, lambda old: live.follow(camera_id, old))
 
 
 STREAM_RESPONSES = {
@@ -154,9 +116,7 @@ async def stream_camera(
     fps: FpsQuery = None,
     width: WidthQuery = None,
 ) -> Response:
-    camera_id = await run_in_threadpool(authorize_viewer, request, camera_id, token, bearer)
-    runtime = get_runtime(request)
-    return stream_response(runtime, camera_id, await feed_encoder(runtime, camera_id, width), fps)
+    return await stream_camera_response(request, camera_id, token, bearer, fps, width)
 
 
 @router.get(
@@ -173,16 +133,7 @@ async def video_feed(
     fps: FpsQuery = None,
     width: WidthQuery = None,
 ) -> Response:
-    if camera_id is None:
-        if token is None and bearer is None:
-            raise UnauthorizedError("authentication required", headers={"WWW-Authenticate": "Bearer"})
-        running = get_runtime(request).camera_ids()
-        if not running:
-            raise NotFoundError("no enabled camera: add one (POST /api/v1/cameras) or pass ?camera_id=")
-        camera_id = running[0]
-    camera_id = await run_in_threadpool(authorize_viewer, request, camera_id, token, bearer)
-    runtime = get_runtime(request)
-    return stream_response(runtime, camera_id, await feed_encoder(runtime, camera_id, width), fps)
+    return await stream_camera_response(request, camera_id, token, bearer, fps, width)
 
 
 @router.get(
@@ -202,34 +153,33 @@ async def camera_snapshot(
     width: WidthQuery = None,
 ) -> Response:
     camera_id = await run_in_threadpool(authorize_viewer, request, camera_id, token, bearer)
-    encoder = await feed_encoder(get_runtime(request), camera_id, width)
-    jpeg = await run_in_threadpool(encoder.snapshot)
+    jpeg = await get_live(request).snapshot(camera_id, width)
     return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
 
-def _status(camera_id: str, enabled: bool, status: CameraStatus | None) -> CameraStatusRead:
+def _status(camera_id: str, enabled: bool, status: CameraStatus | dict[str, Any] | None) -> CameraStatusRead:
     if status is None:
-        reason = "camera is disabled" if not enabled else "camera is starting"
+        reason = "camera is disabled" if not enabled else "no process runs this camera right now"
         return CameraStatusRead(
             camera_id=camera_id, enabled=enabled, online=False, input_fps=0, output_fps=0, analysis_fps=0,
             frames_captured=0, frames_dropped=0, reconnects=0, viewers=0, last_frame_at=None,
             last_frame_age_seconds=None, last_error=reason, last_error_at=None,
         )  # fmt: skip
-    return CameraStatusRead(enabled=enabled, **status.__dict__)
+    values = status if isinstance(status, dict) else asdict(status)
+    return CameraStatusRead.model_validate({**values, "camera_id": camera_id, "enabled": enabled})
 
 
 @router.get(
     f"{API_V1}/cameras/{{camera_id}}/status",
     response_model=CameraStatusRead,
-    responses=errors(503),
     summary="Live state of a camera: online, input/output fps, drops, reconnects, last frame, last error",
 )
 def camera_status(
     camera_id: CameraIdPath, request: Request, session: SessionDep, _user: CurrentUser
 ) -> CameraStatusRead:
     camera = cameras.get_camera(session, camera_id)
-    feed = get_runtime(request).feed(camera.id) if camera.enabled else None
-    return _status(camera.id, camera.enabled, feed.status() if feed is not None else None)
+    status = get_live(request).status(session, camera.id) if camera.enabled else None
+    return _status(camera.id, camera.enabled, status)
 
 
 @router.post(
@@ -253,6 +203,7 @@ def create_viewer_token(
 
 async def refresh_after_camera_change(request: Request, tasks: BackgroundTasks) -> None:
     """On the camera routes (api/app.py): after a change is committed, the runtime re-reads the camera list."""
-    runtime: CameraRuntime | None = getattr(request.app.state, "video", None)
+    live: LiveVideo | None = getattr(request.app.state, "live", None)
+    runtime = live.runtime if live is not None else None
     if runtime is not None and request.method not in ("GET", "HEAD"):
         tasks.add_task(runtime.refresh)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from factoryai.cameras import service as cameras
+from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.db import unit_of_work
 from factoryai.video.runtime import CameraConfig, CameraRuntime, RuntimeOptions
@@ -29,8 +30,16 @@ def start_runtime(
     """Open every enabled camera of the table and follow its changes; the caller closes it."""
 
     def load() -> list[CameraConfig]:
+        now = utcnow()
         with unit_of_work(session_factory) as session:
-            return [CameraConfig.of(camera) for camera in cameras.enabled_cameras(session)]
+            return [
+                CameraConfig.of(camera)
+                for camera in cameras.enabled_cameras(session)
+                # A camera a worker holds is opened there, not here too (cameras allow few sessions).
+                if camera.worker_id is None
+                or camera.worker_lease_expires_at is None
+                or camera.worker_lease_expires_at <= now
+            ]
 
     runtime = CameraRuntime(runtime_options(settings), load, detector)
     runtime.start()
