@@ -219,6 +219,9 @@ def worker(
     host, _, port_text = listen.rpartition(":")
     if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise _fail(f"--listen must be HOST:PORT, e.g. 0.0.0.0:8100 (got {listen!r})")
+    if advertise is None and host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 - refusing it, not binding
+        message = f"--listen {listen} listens on every interface: say where the API processes reach it"
+        raise _fail(f"{message} with --advertise http://<this box>:{port_text}")
     options = WorkerOptions(
         api_url=api,
         api_key=api_key,

@@ -49,7 +49,7 @@ def test_health_without_authentication(client: TestClient) -> None:
     assert response.status_code == 200, response.text
     body = response.json()
     assert set(body) == {"status", "version", "uptime_seconds", "database", "cameras"}
-    assert body["cameras"] is None  # this app runs no cameras (tests/video checks the list of those that do)
+    assert body["cameras"] == []  # no camera runs (tests/video checks the list where they do)
     assert body["status"] == "ok"
     assert body["database"] == "ok"
     assert body["version"] == __version__

@@ -71,6 +71,11 @@ def test_two_api_processes_and_a_worker_open_the_camera_once(
             assert 1 <= upstreams <= 2
             assert rtsp_server.clients() == 1  # the camera was opened once, by the worker
 
+            # Health and metrics of an API process that runs no camera show the worker's cameras.
+            health = httpx.get(f"{server.base_url}/api/health").json()
+            assert [(c["id"], c["online"]) for c in health["cameras"]] == [("CAM-R", True)]
+            assert 'factoryai_camera_online{camera="CAM-R"} 1.0' in admin.get("/metrics").text
+
             snapshot = admin.get("/api/v1/cameras/CAM-R/snapshot.jpg")
             assert snapshot.status_code == 200
             assert snapshot.headers["content-type"] == "image/jpeg"

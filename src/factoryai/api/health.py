@@ -15,9 +15,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from factoryai import __version__
 from factoryai.accounts.deps import Principal, require_scope
 from factoryai.accounts.models import ApiKeyScope
+from factoryai.core.db import unit_of_work
 from factoryai.core.errors import ServiceUnavailableError, problem
 from factoryai.core.routing import ApiRoute
-from factoryai.core.web import errors
+from factoryai.core.web import SessionDep, errors
 from factoryai.video.metrics import CameraCollector
 
 router = APIRouter(route_class=ApiRoute)
@@ -36,10 +37,9 @@ class Health(BaseModel):
     version: str
     uptime_seconds: float
     database: str
-    cameras: list[CameraHealth] | None = Field(
-        None,
-        description="The cameras this process runs (null where they run in workers). An offline camera does not make "
-        "the service unhealthy: its status says why (GET /api/v1/cameras/{id}/status).",
+    cameras: list[CameraHealth] = Field(
+        description="Every running camera: those this process runs and those camera workers last reported. An "
+        "offline camera does not make the service unhealthy: its status says why (GET /api/v1/cameras/{id}/status).",
     )
 
 
@@ -71,18 +71,17 @@ def health(request: Request) -> Health:
                 )
             ],
         ) from None
-    runtime = getattr(request.app.state, "video", None)
-    cameras = None
-    if runtime is not None:
-        cameras = [
-            CameraHealth(
-                id=status.camera_id,
-                online=status.online,
-                input_fps=status.input_fps,
-                last_frame_age_seconds=status.last_frame_age_seconds,
-            )
-            for status in runtime.statuses()
-        ]
+    with unit_of_work(request.app.state.session_factory) as session:
+        statuses = request.app.state.live.statuses(session)
+    cameras = [
+        CameraHealth(
+            id=status["camera_id"],
+            online=bool(status.get("online")),
+            input_fps=status.get("input_fps", 0.0),
+            last_frame_age_seconds=status.get("last_frame_age_seconds"),
+        )
+        for status in statuses
+    ]
     return Health(status="ok", version=__version__, uptime_seconds=uptime, database="ok", cameras=cameras)
 
 
@@ -93,12 +92,11 @@ def health(request: Request) -> Health:
     response_class=Response,
 )
 def metrics(
-    request: Request, _principal: Annotated[Principal, Depends(require_scope(ApiKeyScope.METRICS))]
+    request: Request,
+    session: SessionDep,
+    _principal: Annotated[Principal, Depends(require_scope(ApiKeyScope.METRICS))],
 ) -> Response:
-    body = generate_latest()
-    runtime = getattr(request.app.state, "video", None)
-    if runtime is not None:  # the cameras this app runs, read now
-        registry = CollectorRegistry(auto_describe=False)
-        registry.register(CameraCollector(runtime))
-        body += generate_latest(registry)
-    return Response(body, media_type=CONTENT_TYPE_LATEST)
+    # Per camera, read now: the cameras this process runs and those its workers last reported.
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(CameraCollector(request.app.state.live.statuses(session)))
+    return Response(generate_latest() + generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

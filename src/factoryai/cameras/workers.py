@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,3 +76,29 @@ def list_workers(session: Session) -> Sequence[CameraWorker]:
 def cameras_of(session: Session, worker_id: str, now: datetime) -> list[str]:
     query = select(Camera.id).where(Camera.worker_id == worker_id, Camera.worker_lease_expires_at > now)
     return list(session.scalars(query.order_by(Camera.id)))
+
+
+def reported_statuses(session: Session, now: datetime, lease_seconds: float) -> dict[str, dict[str, Any]]:
+    """Camera id -> status as the worker holding it last reported, for every camera a live worker holds."""
+    held = session.execute(
+        select(Camera.id, CameraWorker.statuses, CameraWorker.last_seen_at)
+        .join(CameraWorker, CameraWorker.id == Camera.worker_id)
+        .where(Camera.worker_lease_expires_at > now)
+        .order_by(Camera.id)
+    )
+    result: dict[str, dict[str, Any]] = {}
+    for camera_id, statuses, last_seen in held:
+        reported = dict((statuses or {}).get(camera_id) or {})
+        if reported:
+            result[camera_id] = as_of(reported, last_seen, now, lease_seconds)
+    return result
+
+
+def as_of(reported: dict[str, Any], last_seen: datetime, now: datetime, lease_seconds: float) -> dict[str, Any]:
+    """A reported status brought to now: the frame is older by the time since the heartbeat, and a worker silent
+    for a lease is not online."""
+    behind = (now - last_seen).total_seconds()
+    if reported.get("last_frame_age_seconds") is not None:
+        reported["last_frame_age_seconds"] = round(reported["last_frame_age_seconds"] + behind, 2)
+    reported["online"] = bool(reported.get("online")) and behind < lease_seconds
+    return reported

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import asdict
 from typing import Any
 
 import httpx2 as httpx
@@ -103,12 +103,14 @@ class LiveVideo:
         reported = dict(worker.statuses.get(camera_id) or {}) if worker is not None else {}
         if worker is None or not reported:
             return None
-        behind = (now - worker.last_seen_at).total_seconds()
-        if reported.get("last_frame_age_seconds") is not None:
-            reported["last_frame_age_seconds"] = round(reported["last_frame_age_seconds"] + behind, 2)
-        fresh = now - worker.last_seen_at < timedelta(seconds=self.settings.video.worker_lease_seconds)
-        reported["online"] = bool(reported.get("online")) and fresh
-        return reported
+        return workers.as_of(reported, worker.last_seen_at, now, self.settings.video.worker_lease_seconds)
+
+    def statuses(self, session: Session) -> list[dict[str, Any]]:
+        """Every camera running anywhere: here (live) and in workers (as last reported), by camera id."""
+        here = {s.camera_id: asdict(s) for s in self.runtime.statuses()} if self.runtime is not None else {}
+        elsewhere = workers.reported_statuses(session, utcnow(), self.settings.video.worker_lease_seconds)
+        merged = {**elsewhere, **here}
+        return [{**merged[camera_id], "camera_id": camera_id} for camera_id in sorted(merged)]
 
     def close_streams(self) -> None:
         """End every open stream now (the server is stopping)."""
