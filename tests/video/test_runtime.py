@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
+from factoryai.video.capture import RateMeter
 from factoryai.video.encoder import output_width
 from factoryai.video.runtime import CameraConfig, CameraRuntime, RuntimeOptions
 from factoryai.video.sources import Timeouts
@@ -168,3 +169,14 @@ def test_closing_the_runtime_ends_every_thread(runtime: CameraRuntime, cameras: 
     wait_for(lambda: len(threads("encode-")) >= 6, "six encoders")
     runtime.close()
     assert threads("capture-") == threads("encode-") == threads("analysis-") == threads("camera-refresh") == []
+
+
+def test_the_rate_meter_reads_a_steady_rate_and_no_burst_as_hundreds_of_fps() -> None:
+    meter = RateMeter(window=5)
+    meter.tick(100.0)
+    meter.tick(100.002)  # a new stream's first two frames, back to back
+    assert meter.rate(100.003) <= 1.0
+    for i in range(1, 51):
+        meter.tick(100.002 + i / 10)  # then 10 fps for 5 s
+    assert meter.rate(105.002) == pytest.approx(10, abs=0.5)
+    assert meter.rate(200.0) == 0.0  # nothing for longer than the window

@@ -18,6 +18,7 @@ from factoryai.video.sources import FrameSource, SourceError, Timeouts, open_sou
 log = logging.getLogger(__name__)
 BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0)  # then 10 s between tries, for as long as the camera is away
 FPS_WINDOW_SECONDS = 5.0
+MIN_SPAN_SECONDS = 1.0
 
 
 class RateMeter:
@@ -42,9 +43,11 @@ class RateMeter:
                 self._times.popleft()
             if len(self._times) < 2:
                 return 0.0
-            # Over the span the samples cover, not the whole window: a stream that just started reads right at once.
-            span = max(now - self._times[0], self._times[-1] - self._times[0])
-            return round((len(self._times) - 1) / span, 1) if span > 0 else 0.0
+            # Over the span the samples cover (a stream that started 2 s ago reads right at once), but at least a
+            # second: a stream's first frames come in a burst (the newest frame at once, then the next), which over
+            # their few milliseconds would read as hundreds of fps.
+            span = max(now - self._times[0], MIN_SPAN_SECONDS)
+            return round((len(self._times) - 1) / span, 1)
 
 
 @dataclass
