@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 PLACEHOLDER_INTERVAL_SECONDS = 1.0  # while a camera is away, viewers get a fresh "Reconnecting..." frame this often
 PLACEHOLDER_SIZE = (1280, 720)
 DETECTIONS_MAX_AGE_SECONDS = 1.5  # older boxes are not drawn: a person who left must not stay boxed
+IDLE_LINGER_SECONDS = 3.0
 SNAPSHOT_REUSE_SECONDS = 0.5
 FIRST_FRAME_WAIT_SECONDS = 2.0
 MIN_WIDTH = 160
@@ -63,6 +64,7 @@ class StreamEncoder:
         self.frames_dropped = 0  # captured frames this stream skipped while it was being watched
         self.viewers = 0
         self._lock = threading.Lock()
+        self._viewers_changed = threading.Condition(self._lock)
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -70,7 +72,9 @@ class StreamEncoder:
     def acquire(self) -> None:
         with self._lock:
             self.viewers += 1
+            self._viewers_changed.notify_all()  # an idle encoder resumes
             if self._thread is None or not self._thread.is_alive():
+                self.broadcast.reset()  # before the viewer asks: what an earlier session published last is stale
                 self._thread = threading.Thread(target=self._run, name=f"encode-{self.view.camera_id}", daemon=True)
                 self._thread.start()
 
@@ -80,6 +84,8 @@ class StreamEncoder:
 
     def stop(self) -> None:
         self._stop.set()
+        with self._lock:
+            self._viewers_changed.notify_all()
         self.broadcast.close()
 
     def join(self, timeout: float | None = None) -> bool:
@@ -145,28 +151,44 @@ class StreamEncoder:
         self.frames_encoded += 1
         return frame
 
-    def _keep_running(self) -> bool:
+    def _watched(self) -> bool:
+        """True while someone watches. With nobody, idle without encoding for a moment in case a viewer comes back
+        (a page reload, a tile re-rendered): the thread and OpenCV's per-thread set-up, ~20 ms, are kept."""
         with self._lock:
+            if self.viewers > 0 and not self._stop.is_set():
+                return True
+            self.broadcast.reset()
+            self._viewers_changed.wait_for(lambda: self.viewers > 0 or self._stop.is_set(), IDLE_LINGER_SECONDS)
             if self.viewers > 0 and not self._stop.is_set():
                 return True
             self._thread = None  # decided under the lock: a viewer arriving now starts a new thread
             return False
 
-    def _run(self) -> None:
-        # Start with what the camera has now, so a new viewer sees a picture at once, not at the next frame.
-        self.broadcast.reset()
+    def _start_picture(self) -> int:
+        """Publish what the camera has now, so a new viewer sees a picture at once, not at the next frame; returns
+        the seq of the frame published (0: none)."""
         latest = self.slot.latest()
-        last_seq = 0
+        if not self.view.online():
+            self._publish(self.placeholder())
+        elif latest is not None:
+            self._publish(self.compose(latest))
+            return latest.seq
+        return 0
+
+    def _run(self) -> None:
         try:
-            if latest is not None and self.view.online():
-                self._publish(self.compose(latest))
-                last_seq = latest.seq
-            elif not self.view.online():
-                self._publish(self.placeholder())
-            while self._keep_running():
+            last_seq = self._start_picture()
+            while True:
+                idle = self.viewers == 0
+                if not self._watched():
+                    break
+                if idle:  # a viewer came back while the encoder idled
+                    last_seq = self._start_picture()
                 frame = self.slot.wait_newer(last_seq, PLACEHOLDER_INTERVAL_SECONDS)
                 if self._stop.is_set():
                     break
+                if self.viewers == 0:
+                    continue  # the last viewer left while we waited: encode nothing for nobody
                 if frame is None:
                     if not self.view.online():
                         self._publish(self.placeholder())
