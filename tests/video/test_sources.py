@@ -101,3 +101,14 @@ def test_an_rtsp_camera_that_does_not_answer_fails_within_the_open_timeout() -> 
     # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
     with pytest.raises(SourceError, match="cannot open the stream"):
         open_source("rtsp://127.0.0.1:9/stream", Timeouts(open_seconds=2, read_seconds=2), threading.Event())
+
+
+def test_a_file_can_play_faster_for_demos_and_tests(tmp_path: Path) -> None:
+    clip = write_clip(tmp_path / "clip.avi", frames=3, fps=10)
+    source = open_source(clip.as_uri() + "?speed=4", TIMEOUTS, threading.Event())
+    try:
+        assert source.nominal_fps == pytest.approx(40)
+    finally:
+        source.release()
+    with pytest.raises(SourceError, match="speed must lie between"):
+        open_source(clip.as_uri() + "?speed=100", TIMEOUTS, threading.Event())

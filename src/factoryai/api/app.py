@@ -33,6 +33,9 @@ from factoryai.occupancy.router import INGEST_PATH, SAMPLE_BYTES
 from factoryai.occupancy.router import ingest_router as occupancy_ingest_router
 from factoryai.occupancy.router import router as occupancy_router
 from factoryai.organization.router import router as organization_router
+from factoryai.pipeline.analytics import analyzers
+from factoryai.pipeline.resets import ResetListener
+from factoryai.pipeline.sinks import LocalSink
 from factoryai.resources import Resources
 from factoryai.retention.router import router as retention_router
 from factoryai.scheduler.router import router as jobs_router
@@ -42,7 +45,7 @@ from factoryai.vehicles.router import router as vehicles_router
 from factoryai.video.live import LiveVideo
 from factoryai.video.router import refresh_after_camera_change
 from factoryai.video.router import router as video_router
-from factoryai.video.service import start_runtime
+from factoryai.video.service import analysis_detector, start_runtime
 
 log = logging.getLogger(__name__)
 
@@ -107,12 +110,18 @@ def create_app(
                 start_scheduler(session_factory, settings, app_resources.jobs) if settings.scheduler.enabled else None
             )
             app.state.scheduler = scheduler  # the status route says whether this process runs the jobs
-            video = start_runtime(settings, session_factory, app_resources.detector) if run_cameras else None
+            video = None
+            if run_cameras:  # the camera pipeline's results go straight to the services, in their own units of work
+                make_analyzer = analyzers(settings, LocalSink(session_factory, settings))
+                video = start_runtime(settings, session_factory, analysis_detector(settings), make_analyzer)
+            resets = ResetListener(settings.mqtt, video.reset_counter) if video and settings.mqtt.enabled else None
             app.state.video = video  # the cameras this process runs (health, metrics)
             app.state.live = LiveVideo(settings, session_factory, video)  # streams: from here or relayed
             try:
                 yield
             finally:
+                if resets is not None:
+                    resets.close()
                 await app.state.live.aclose()
                 if scheduler is not None:
                     scheduler.shutdown(wait=True)  # no job may still write once the app has stopped

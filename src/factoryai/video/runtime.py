@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from factoryai.core.clock import utcnow
-from factoryai.video.analysis import AnalysisLoop
+from factoryai.video.analysis import AnalysisLoop, Analyzer
 from factoryai.video.capture import Capture
 from factoryai.video.encoder import CameraView, StreamEncoder, output_width
 from factoryai.video.hub import FrameSlot
@@ -37,10 +37,14 @@ class CameraConfig:
     analysis_fps: float | None
     detection_enabled: bool
     min_confidence: float | None
+    counting_line: tuple[tuple[float, float], tuple[float, float]] | None = None
+    in_side: str = "left"
+    capacity: int | None = None
 
     @classmethod
     def of(cls, camera: Any) -> CameraConfig:
         settings = camera.settings or {}
+        line = settings.get("counting_line")
         return cls(
             id=camera.id,
             source_url=camera.source_url,
@@ -48,6 +52,9 @@ class CameraConfig:
             analysis_fps=settings.get("analysis_fps"),
             detection_enabled=settings.get("detection_enabled", True),
             min_confidence=settings.get("min_confidence"),
+            counting_line=(tuple(line[0]), tuple(line[1])) if line else None,  # type: ignore[arg-type]
+            in_side=settings.get("in_side", "left"),
+            capacity=settings.get("capacity"),
         )
 
 
@@ -77,10 +84,19 @@ class RuntimeOptions:
     timezone: tzinfo
 
 
+MakeAnalyzer = Callable[[CameraConfig], Analyzer | None]
+
+
 class CameraFeed:
     """One running camera."""
 
-    def __init__(self, config: CameraConfig, options: RuntimeOptions, detector: Detector | None) -> None:
+    def __init__(
+        self,
+        config: CameraConfig,
+        options: RuntimeOptions,
+        detector: Detector | None,
+        make_analyzer: MakeAnalyzer | None = None,
+    ) -> None:
         self.config = config
         self.options = options
         self.slot = FrameSlot()
@@ -96,6 +112,7 @@ class CameraFeed:
                 fps=config.analysis_fps or options.analysis_fps,
                 min_confidence=config.min_confidence,
                 wanted=self.watched,
+                analyzer=make_analyzer(config) if make_analyzer is not None else None,
             )
             if detector is not None and config.detection_enabled
             else None
@@ -166,10 +183,12 @@ class CameraRuntime:
         options: RuntimeOptions,
         load_cameras: Callable[[], Iterable[CameraConfig]],
         detector: Detector | None,
+        make_analyzer: MakeAnalyzer | None = None,
     ) -> None:
         self.options = options
         self.load_cameras = load_cameras
         self.detector = detector
+        self.make_analyzer = make_analyzer  # the camera pipeline's analytics per role (None: overlay boxes only)
         self.started_at = utcnow()
         self.closing = False  # set when the server stops: open streams end instead of following a restart
         self._feeds: dict[str, CameraFeed] = {}
@@ -203,8 +222,8 @@ class CameraRuntime:
             for feed in stopped:
                 del self._feeds[feed.config.id]
                 feed.stop()
-            started = [CameraFeed(config, self.options, self.detector) for cid, config in wanted.items()
-                       if cid not in self._feeds]  # fmt: skip
+            started = [CameraFeed(config, self.options, self.detector, self.make_analyzer)
+                       for cid, config in wanted.items() if cid not in self._feeds]  # fmt: skip
             for feed in started:
                 self._feeds[feed.config.id] = feed
                 feed.start()
@@ -229,6 +248,16 @@ class CameraRuntime:
 
     def statuses(self) -> list[CameraStatus]:
         return [feed.status() for _, feed in sorted(self._feeds.items())]
+
+    def reset_counter(self, camera_id: str) -> bool:
+        """The drift reset for a camera this runtime runs: its analyzer (a zone counter) starts again from 0."""
+        feed = self._feeds.get(camera_id)
+        analyzer = feed.analysis.analyzer if feed is not None and feed.analysis is not None else None
+        reset = getattr(analyzer, "reset", None)
+        if reset is None:
+            return False
+        reset()
+        return True
 
     def close_streams(self) -> None:
         """End every open stream now (server shutdown: uvicorn waits for open responses before it stops)."""

@@ -8,9 +8,9 @@ from factoryai.cameras import service as cameras
 from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.db import unit_of_work
-from factoryai.video.runtime import CameraConfig, CameraRuntime, RuntimeOptions
+from factoryai.video.runtime import CameraConfig, CameraRuntime, MakeAnalyzer, RuntimeOptions
 from factoryai.video.sources import Timeouts
-from factoryai.vision.detector import Detector
+from factoryai.vision.detector import DEFAULT_MODEL, Detector
 
 
 def runtime_options(settings: Settings) -> RuntimeOptions:
@@ -24,8 +24,19 @@ def runtime_options(settings: Settings) -> RuntimeOptions:
     )
 
 
+TRACKING_SCORE = 0.1  # trackers keep tracks alive with low-scoring boxes; the overlay draws from 0.3 (or the camera's)
+
+
+def analysis_detector(settings: Settings) -> Detector:
+    """The runtime's own detector, with the low threshold tracking wants (the plate reader's stays at its own)."""
+    return Detector(settings.video.detector_model_path or DEFAULT_MODEL, score_threshold=TRACKING_SCORE)
+
+
 def start_runtime(
-    settings: Settings, session_factory: sessionmaker[Session], detector: Detector | None
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    detector: Detector | None,
+    make_analyzer: MakeAnalyzer | None = None,
 ) -> CameraRuntime:
     """Open every enabled camera of the table and follow its changes; the caller closes it."""
 
@@ -41,6 +52,6 @@ def start_runtime(
                 or camera.worker_lease_expires_at <= now
             ]
 
-    runtime = CameraRuntime(runtime_options(settings), load, detector)
+    runtime = CameraRuntime(runtime_options(settings), load, detector, make_analyzer)
     runtime.start()
     return runtime

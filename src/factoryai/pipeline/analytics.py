@@ -1,0 +1,21 @@
+"""Which analytics a camera gets, by role (the runtime asks when it starts a camera)."""
+
+from __future__ import annotations
+
+from factoryai.core.config import Settings
+from factoryai.pipeline.sinks import Sink
+from factoryai.pipeline.zone import ZoneAnalyzer
+from factoryai.video.analysis import Analyzer
+from factoryai.video.runtime import CameraConfig, MakeAnalyzer
+
+
+def analyzers(settings: Settings, sink: Sink) -> MakeAnalyzer:
+    def make(config: CameraConfig) -> Analyzer | None:
+        if not config.detection_enabled:
+            return None
+        fps = config.analysis_fps or settings.video.analysis_fps
+        if config.role == "zone" and config.counting_line is not None:
+            return ZoneAnalyzer(config, sink, fps)
+        return None  # entrance/exit faces and gate plates: next
+
+    return make
