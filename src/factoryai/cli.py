@@ -204,6 +204,10 @@ def worker(
     advertise: Annotated[
         str | None, typer.Option(help="URL the API reaches --listen at (default: http://HOST:PORT of --listen).")
     ] = None,
+    outbox: Annotated[
+        Path | None,
+        typer.Option(help="Where results wait for the API (default: <site.data_dir>/worker-<name>.outbox.sqlite)."),
+    ] = None,
 ) -> None:
     """Run cameras in this process (capture, detection, overlay, encoding) for API processes that relay them: one
     or more per site, on this box or on edge boxes near the cameras. Each camera is opened by one worker only."""
@@ -211,8 +215,8 @@ def worker(
 
     from factoryai.api.server import serve as serve_app
     from factoryai.core.logging import configure_logging
-    from factoryai.video.worker import CameraWorker, WorkerOptions, worker_app
-    from factoryai.vision.detector import DEFAULT_MODEL, Detector
+    from factoryai.pipeline.worker import CameraWorker, WorkerOptions, worker_app
+    from factoryai.video.service import analysis_detector
 
     settings = _settings(ctx)
     configure_logging(settings.logging)
@@ -222,14 +226,16 @@ def worker(
     if advertise is None and host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 - refusing it, not binding
         message = f"--listen {listen} listens on every interface: say where the API processes reach it"
         raise _fail(f"{message} with --advertise http://<this box>:{port_text}")
+    worker_name = name or socket.gethostname()
     options = WorkerOptions(
         api_url=api,
         api_key=api_key,
-        name=name or socket.gethostname(),
+        name=worker_name,
         cameras=tuple(camera) if camera else None,
         advertise_url=(advertise or f"http://{host}:{port_text}").rstrip("/"),
+        outbox_path=outbox or settings.site.data_dir / f"worker-{worker_name}.outbox.sqlite",
     )
-    detector = Detector(settings.video.detector_model_path or DEFAULT_MODEL)
+    detector = analysis_detector(settings)
     running = CameraWorker(settings, options, detector)
     typer.echo(f"camera worker {options.name!r}: streams on {options.advertise_url}, API {api}")
     serve_app(worker_app(running), host=host, port=int(port_text), log_config=None)

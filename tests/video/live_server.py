@@ -76,7 +76,18 @@ def camera_worker(tmp_path: Path, server: Server, api_key: str, name: str = "w1"
     log = tmp_path / f"worker-{name}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [str(FACTORYAI), "worker", "--api", server.base_url, "--listen", f"127.0.0.1:{port}", "--name", name],
+            [
+                str(FACTORYAI),
+                "worker",
+                "--api",
+                server.base_url,
+                "--listen",
+                f"127.0.0.1:{port}",
+                "--name",
+                name,
+                "--outbox",
+                str(tmp_path / f"worker-{name}.outbox.sqlite"),
+            ],
             env=env,
             cwd=tmp_path,
             stdout=output,

@@ -14,6 +14,7 @@ from factoryai.core.db import unit_of_work
 from factoryai.core.errors import AppError
 from factoryai.occupancy import service as occupancy
 from factoryai.occupancy.schemas import OccupancyBatch
+from factoryai.pipeline.outbox import Outbox
 
 log = logging.getLogger(__name__)
 MAX_PENDING = 10_000  # samples kept for a retry while the database is away; the oldest go first
@@ -22,6 +23,17 @@ MAX_PENDING = 10_000  # samples kept for a retry while the database is away; the
 class Sink(Protocol):
     def occupancy(self, samples: list[dict[str, Any]]) -> bool:
         """Deliver these samples; False keeps them with the caller for the next try."""
+
+
+class OutboxSink:
+    """On a worker: results go to its on-disk outbox, and from there to the API (pipeline/delivery.py)."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    def occupancy(self, samples: list[dict[str, Any]]) -> bool:
+        self.outbox.put("occupancy", samples, droppable=True)
+        return True
 
 
 class LocalSink:

@@ -1,4 +1,5 @@
-"""`factoryai worker`: a camera runtime in its own process, on this box or on an edge box near the cameras.
+"""`factoryai worker`: a camera runtime in its own process, on this box or on an edge box near the cameras, with
+the camera pipeline's analytics, whose results wait in an on-disk outbox until the API has taken them.
 
 It announces itself to the API every few seconds with its device key (POST /api/v1/workers/heartbeat), learns which
 cameras to open (those it may and wants to run that no other live worker holds), runs them, and serves their encoded
@@ -19,15 +20,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import httpx2 as httpx
-from fastapi import FastAPI, Header, HTTPException, Path, Query, Response
+from fastapi import FastAPI, Header, HTTPException, Query, Response
+from fastapi import Path as PathParam
 from starlette.concurrency import run_in_threadpool
 
 from factoryai import __version__
 from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
+from factoryai.pipeline.analytics import analyzers
+from factoryai.pipeline.delivery import Deliverer
+from factoryai.pipeline.outbox import Outbox
+from factoryai.pipeline.resets import ResetListener
+from factoryai.pipeline.sinks import OutboxSink
 from factoryai.video.mjpeg import Streamable, mjpeg_response
 from factoryai.video.runtime import CameraConfig, CameraRuntime
 from factoryai.video.service import runtime_options
@@ -44,6 +52,7 @@ class WorkerOptions:
     name: str
     cameras: tuple[str, ...] | None  # None: every camera the key may speak for
     advertise_url: str | None  # where API processes reach this worker's streams; None: it serves none
+    outbox_path: Path  # results wait here until the API has them
     heartbeat_seconds: float = 3.0
 
 
@@ -58,10 +67,14 @@ class CameraWorker:
         self.last_renewed: float | None = None
         # The heartbeat decides the cameras; the runtime's own re-read only repeats the last assignment.
         options_ = replace(runtime_options(settings), refresh_seconds=max(options.heartbeat_seconds, 1.0))
-        self.runtime = CameraRuntime(options_, lambda: list(self.assigned), detector)
+        self.outbox = Outbox(options.outbox_path)
+        make_analyzer = analyzers(settings, OutboxSink(self.outbox))
+        self.runtime = CameraRuntime(options_, lambda: list(self.assigned), detector, make_analyzer)
         self.client = httpx.Client(
             base_url=options.api_url.rstrip("/"), headers={"X-API-Key": options.api_key}, timeout=10
         )
+        self.deliverer = Deliverer(self.outbox, self.client)
+        self.resets = ResetListener(settings.mqtt, self.runtime.reset_counter) if settings.mqtt.enabled else None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._heartbeats, name="worker-heartbeat", daemon=True)
         self._failing = False
@@ -120,6 +133,7 @@ class CameraWorker:
     def start(self) -> None:
         self.runtime.start()
         self._thread.start()
+        self.deliverer.start()
 
     def close_streams(self) -> None:
         self.runtime.close_streams()
@@ -127,7 +141,11 @@ class CameraWorker:
     def close(self) -> None:
         self._stop.set()
         self._thread.join(10)
-        self.runtime.close()
+        if self.resets is not None:
+            self.resets.close()
+        self.runtime.close()  # the analyzers hand what they hold to the outbox
+        self.deliverer.close()  # what is still in the outbox goes at the next start
+        self.outbox.close()
         with contextlib.suppress(httpx.HTTPError):  # give the cameras back now rather than when the lease runs out
             self.client.post(HEARTBEAT_PATH, json=self._body([]), timeout=3)
         self.client.close()
@@ -179,7 +197,7 @@ def worker_app(worker: CameraWorker) -> FastAPI:
 
     @app.get("/streams/{camera_id}.mjpeg")
     async def stream(
-        camera_id: Annotated[str, Path(max_length=50)],
+        camera_id: Annotated[str, PathParam(max_length=50)],
         authorization: RelayAuth = None,
         width: WidthQuery = None,
         fps: Annotated[float | None, Query(gt=0, le=30)] = None,
@@ -189,7 +207,7 @@ def worker_app(worker: CameraWorker) -> FastAPI:
 
     @app.get("/snapshots/{camera_id}.jpg")
     async def snapshot(
-        camera_id: Annotated[str, Path(max_length=50)], authorization: RelayAuth = None, width: WidthQuery = None
+        camera_id: Annotated[str, PathParam(max_length=50)], authorization: RelayAuth = None, width: WidthQuery = None
     ) -> Response:
         worker.check_token(authorization)
         encoder = stream_of(camera_id, width)
