@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,9 @@ SHIFTS = (
     ShiftCreate(shift_name="Evening", start_time=time(14), end_time=time(22), grace_period_minutes=5),
     ShiftCreate(shift_name="Night", start_time=time(22), end_time=time(6), grace_period_minutes=5),
 )
+# Real footage for the demo's people counter, where Debian's opencv-doc is installed (PETS 2009 people walking,
+# OpenCV's sample clip: read from the package, never shipped in ours); otherwise the synthetic scene.
+DEMO_FOOTAGE = Path("/usr/share/doc/opencv-doc/examples/data/vtest.avi")
 CAMERAS = (
     CameraCreate(id="CAM-MAIN", name="Main entrance", source_url="synthetic://people", role=CameraRole.ENTRANCE),
     CameraCreate(id="CAM-EXIT", name="Staff exit", source_url="synthetic://people", role=CameraRole.EXIT),
@@ -81,6 +85,8 @@ def seed_demo(session: Session, employees: int = 24, today: date | None = None) 
             report.created["employees"] += 1
     for camera in CAMERAS:
         if camera_repo.get_camera(session, camera.id) is None:
+            if camera.id == "CAM-FLOOR" and DEMO_FOOTAGE.is_file():
+                camera = camera.model_copy(update={"source_url": DEMO_FOOTAGE.as_uri()})
             cameras.create_camera(session, camera)
             report.created["cameras"] += 1
     return report
