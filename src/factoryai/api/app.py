@@ -112,7 +112,8 @@ def create_app(
             app.state.scheduler = scheduler  # the status route says whether this process runs the jobs
             video = None
             if run_cameras:  # the camera pipeline's results go straight to the services, in their own units of work
-                make_analyzer = analyzers(settings, LocalSink(session_factory, settings))
+                sink = LocalSink(session_factory, settings, app_resources.faces)
+                make_analyzer = analyzers(settings, sink)
                 video = start_runtime(settings, session_factory, analysis_detector(settings), make_analyzer)
             resets = ResetListener(settings.mqtt, video.reset_counter) if video and settings.mqtt.enabled else None
             app.state.video = video  # the cameras this process runs (health, metrics)

@@ -178,3 +178,41 @@ def assign_unknown(
         upload = identity.UploadedImage(name=f"unknown-{row.id}.jpg", data=crop)
         enrolled_id = identity.enroll_faces(session, runtime, employee.id, [upload], user_id).enrollments[0].id
     return row, punch, enrolled_id
+
+
+def punch_tracked_person(
+    session: Session,
+    runtime: FaceRuntime,
+    store: SnapshotStore,
+    settings: Settings,
+    image: bytes,
+    camera_id: str,
+    at: datetime,
+    *,
+    last_attempt: bool,
+) -> str:
+    """One attempt of the camera pipeline at one tracked person (``image``: their head and shoulders). Returns
+    "matched" (punched, or refused by the attendance rules), "pending" (face engine down: kept for the retry job),
+    "no_face", "unmatched" (try a better frame) or "unknown" — recorded for HR on the last attempt only, so a stranger
+    is one unknown_attendance row, not one per frame."""
+    cameras.get_camera_for_event(session, camera_id, roles=cameras.PUNCH_ROLES)
+    when = at.astimezone(UTC)
+    try:
+        pause = settings.identity.engine_pause_seconds
+        faces = identity.identify(session, runtime, image, pause_seconds=pause, skip_when_paused=True)
+    except FaceImageError:
+        return "no_face"
+    except FaceEngineError as exc:
+        FACE_ENGINE_FAILURES.inc()
+        identity.save_pending(session, store, image, camera_id, when, str(exc))
+        return "pending"
+    if not faces:
+        return "no_face"
+    face = max(faces, key=lambda f: f.box.width * f.box.height)  # the tracked person's (a crop may catch others)
+    if face.match is not None:
+        _apply(session, store, settings, image, [face], camera_id, when)
+        return "matched"
+    if not last_attempt:
+        return "unmatched"
+    _apply(session, store, settings, image, [face], camera_id, when)
+    return "unknown"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from factoryai.core.config import Settings
+from factoryai.pipeline.entrance import EntranceAnalyzer
 from factoryai.pipeline.sinks import Sink
 from factoryai.pipeline.zone import ZoneAnalyzer
 from factoryai.video.analysis import Analyzer
@@ -16,6 +17,8 @@ def analyzers(settings: Settings, sink: Sink) -> MakeAnalyzer:
         fps = config.analysis_fps or settings.video.analysis_fps
         if config.role == "zone" and config.counting_line is not None:
             return ZoneAnalyzer(config, sink, fps)
-        return None  # entrance/exit faces and gate plates: next
+        if config.role in ("entrance", "exit") and sink.supports_faces:
+            return EntranceAnalyzer(config, sink, fps)
+        return None  # gate plates: next
 
     return make

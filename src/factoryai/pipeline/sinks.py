@@ -4,14 +4,18 @@ of work, so their events (MQTT, webhooks) leave after the commit as for any requ
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from factoryai.attendance import face_punch
 from factoryai.core.config import Settings
 from factoryai.core.db import unit_of_work
 from factoryai.core.errors import AppError
+from factoryai.core.snapshots import SnapshotStore
+from factoryai.identity.runtime import FaceRuntime
 from factoryai.occupancy import service as occupancy
 from factoryai.occupancy.schemas import OccupancyBatch
 from factoryai.pipeline.outbox import Outbox
@@ -21,15 +25,25 @@ MAX_PENDING = 10_000  # samples kept for a retry while the database is away; the
 
 
 class Sink(Protocol):
+    supports_faces: bool
+
     def occupancy(self, samples: list[dict[str, Any]]) -> bool:
         """Deliver these samples; False keeps them with the caller for the next try."""
+
+    def face(self, camera_id: str, image: bytes, at: datetime, *, last_attempt: bool) -> str:
+        """One face attempt at a tracked person (attendance.face_punch.punch_tracked_person's outcomes)."""
 
 
 class OutboxSink:
     """On a worker: results go to its on-disk outbox, and from there to the API (pipeline/delivery.py)."""
 
+    supports_faces = False  # faces from workers: next (crops to the API, or identify on the worker)
+
     def __init__(self, outbox: Outbox) -> None:
         self.outbox = outbox
+
+    def face(self, camera_id: str, image: bytes, at: datetime, *, last_attempt: bool) -> str:
+        raise NotImplementedError("face check-in from camera workers is not built yet")
 
     def occupancy(self, samples: list[dict[str, Any]]) -> bool:
         self.outbox.put("occupancy", samples, droppable=True)
@@ -37,9 +51,35 @@ class OutboxSink:
 
 
 class LocalSink:
-    def __init__(self, session_factory: sessionmaker[Session], settings: Settings) -> None:
+    supports_faces = True
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        settings: Settings,
+        faces: FaceRuntime | None = None,
+        store: SnapshotStore | None = None,
+    ) -> None:
         self.session_factory = session_factory
         self.settings = settings
+        self.faces = faces
+        self.store = store or SnapshotStore(settings.identity.snapshot_dir)
+        self.supports_faces = faces is not None
+
+    def face(self, camera_id: str, image: bytes, at: datetime, *, last_attempt: bool) -> str:
+        if self.faces is None:
+            raise RuntimeError("this sink was built without a face runtime (supports_faces is False)")
+        try:
+            with unit_of_work(self.session_factory) as session:
+                return face_punch.punch_tracked_person(
+                    session, self.faces, self.store, self.settings, image, camera_id, at, last_attempt=last_attempt
+                )
+        except AppError as exc:  # the camera changed role or was disabled under us
+            log.warning("face attempt at %s dropped: %s", camera_id, exc)
+            return "refused"
+        except SQLAlchemyError as exc:
+            log.warning("face attempt at %s failed: %s", camera_id, exc.__class__.__name__)
+            return "failed"
 
     def occupancy(self, samples: list[dict[str, Any]]) -> bool:
         try:

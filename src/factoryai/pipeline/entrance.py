@@ -1,0 +1,82 @@
+"""Entrance and exit cameras: people tracked across frames; for each person a few face attempts on their largest
+sightings, then stop. A person standing in view is identified once, not five times a second, and never sent to a
+paid face service in a loop; a stranger is one unknown face for HR, not one per frame."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from factoryai.pipeline.sinks import Sink
+from factoryai.pipeline.tracking import Box, Tracker
+from factoryai.video.hub import Frame
+from factoryai.video.runtime import CameraConfig
+from factoryai.vision.detector import PERSON, Detection
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+ATTEMPT_SPACING_SECONDS = 0.6  # frames a moment apart: a turned head or motion blur passes
+MIN_PERSON_PX = 80  # smaller people are too far for a face the engine can match (identity.min_face_px)
+FORGET_SECONDS = 30.0
+DONE = frozenset({"matched", "unknown", "pending"})
+
+
+@dataclass
+class _Person:
+    attempts: int = 0
+    last_attempt: float = float("-inf")
+    last_seen: float = 0.0
+    done: bool = False
+
+
+def head_and_shoulders(image: np.ndarray, box: Box) -> np.ndarray:
+    """The part of a person's box where the face is: the top half of a standing person, the whole box of a
+    head-and-shoulders view; widened a little so a face at the box's edge is whole."""
+    height, width = image.shape[:2]
+    x1, y1, x2, y2 = box
+    w, h = x2 - x1, y2 - y1
+    top_part = 0.5 if h > 1.6 * w else 1.0
+    pad = 0.1 * w
+    left, right = max(0, int(x1 - pad)), min(width, int(x2 + pad))
+    top, bottom = max(0, int(y1 - pad)), min(height, int(y1 + h * top_part + pad))
+    return image[top:bottom, left:right]
+
+
+class EntranceAnalyzer:
+    def __init__(self, config: CameraConfig, sink: Sink, fps: float) -> None:
+        self.camera_id = config.id
+        self.sink = sink
+        self.tracker = Tracker(fps, frozenset({PERSON}))
+        self.people: dict[int, _Person] = {}
+        self.attempts = 0  # identify calls made, for status and tests
+        self.outcomes: dict[str, int] = {}
+
+    def on_frame(self, frame: Frame, detections: Sequence[Detection]) -> None:
+        now = frame.monotonic
+        for track_id, box in self.tracker.update(detections):
+            person = self.people.setdefault(track_id, _Person())
+            person.last_seen = now
+            if person.done or box[3] - box[1] < MIN_PERSON_PX or now - person.last_attempt < ATTEMPT_SPACING_SECONDS:
+                continue
+            crop = head_and_shoulders(frame.image, box)
+            if crop.size == 0:
+                continue
+            ok, jpeg = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 92])
+            if not ok:
+                continue
+            person.attempts += 1
+            person.last_attempt = now
+            last = person.attempts >= MAX_ATTEMPTS
+            outcome = self.sink.face(self.camera_id, jpeg.tobytes(), frame.captured_at, last_attempt=last)
+            self.attempts += 1
+            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+            person.done = last or outcome in DONE
+        for track_id in [t for t, p in self.people.items() if now - p.last_seen > FORGET_SECONDS]:
+            del self.people[track_id]
+
+    def close(self) -> None:
+        pass
