@@ -2,7 +2,7 @@
 
 from factoryai.accounts.models import ApiKey, LoginFailure, User
 from factoryai.attendance.models import AttendanceRecord
-from factoryai.cameras.models import Camera, CameraWorker
+from factoryai.cameras.models import Camera, CameraWorker, DeviceEvent
 from factoryai.core.db import Base
 from factoryai.identity.models import AccessLog, FaceEnrollment, PendingRecognition, UnknownAttendance
 from factoryai.occupancy.models import (
@@ -24,6 +24,7 @@ __all__ = [
     "Camera",
     "CameraWorker",
     "Department",
+    "DeviceEvent",
     "Employee",
     "FaceEnrollment",
     "JobRun",

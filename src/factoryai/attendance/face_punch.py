@@ -216,3 +216,40 @@ def punch_tracked_person(
         return "unmatched"
     _apply(session, store, settings, image, [face], camera_id, when)
     return "unknown"
+
+
+@dataclass
+class FaceTrackOutcome:
+    outcome: str  # matched, unknown, pending, no_face, refused
+    attempts: int  # crops tried (identify calls)
+    duplicate: bool  # this event id was handled before: nothing was done again
+
+
+def punch_face_track(
+    session: Session,
+    runtime: FaceRuntime,
+    store: SnapshotStore,
+    settings: Settings,
+    event_id: str,
+    camera_id: str,
+    at: datetime,
+    images: list[bytes],
+) -> FaceTrackOutcome:
+    """A camera worker's face track: the best crops of one tracked person, tried in order until one is recognised;
+    none recognised → one unknown face (the last crop's). Stored once by ``event_id``: a re-send after a timeout or a
+    crash answers the first outcome and punches nothing."""
+    cameras.get_camera_for_event(session, camera_id, roles=cameras.PUNCH_ROLES)
+    event = cameras.claim_event(session, event_id, "face_track", camera_id)
+    if event is None:
+        return FaceTrackOutcome(cameras.event_outcome(session, event_id) or "processed", 0, duplicate=True)
+    outcome, attempts = "no_face", 0
+    for i, image in enumerate(images):
+        attempts += 1
+        outcome = punch_tracked_person(
+            session, runtime, store, settings, image, camera_id, at, last_attempt=i == len(images) - 1
+        )
+        if outcome in ("matched", "unknown", "pending"):
+            break
+    event.outcome = outcome
+    session.flush()
+    return FaceTrackOutcome(outcome, attempts, duplicate=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, File, Form, Query, Response, UploadFile, status
@@ -19,13 +21,15 @@ from factoryai.attendance.schemas import (
     DailyRegister,
     FacePunchFace,
     FacePunchResult,
+    FaceTrack,
+    FaceTrackResult,
     MonthlySummary,
     PunchRequest,
     PunchResult,
     UnknownFaceAssign,
     UnknownFaceAssigned,
 )
-from factoryai.core.errors import ValidationFailedError
+from factoryai.core.errors import PayloadTooLargeError, ValidationFailedError, problem
 from factoryai.core.exports import ExportFormat, export_response
 from factoryai.core.routing import ApiRoute
 from factoryai.core.schemas import AwareIsoDateTime, BoxRead, IdFilter, IdPath, IsoDate, Page, PageDep, to_page
@@ -99,6 +103,44 @@ def check_in_by_face(
             )
         )
     return FacePunchResult(status="processed", faces=faces)
+
+
+def _crops(data: FaceTrack, max_mb: float) -> list[bytes]:
+    crops = []
+    for i, text in enumerate(data.images):
+        try:
+            crop = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationFailedError(f"images.{i} is not base64", field=f"images.{i}") from None
+        if len(crop) > max_mb * 1024 * 1024:
+            message = f"images.{i} is larger than {max_mb:g} MB"
+            raise PayloadTooLargeError(message, details=[problem(f"images.{i}", message)])
+        crops.append(crop)
+    return crops
+
+
+@router.post(
+    "/attendance/check-in/face-track",
+    response_model=FaceTrackResult,
+    summary="A camera worker's tracked person: its best face crops, tried in order; handled once per event id",
+    responses={**errors(413), **RECOGNITION_ERRORS},
+)
+def check_in_by_face_track(
+    data: FaceTrack,
+    session: SessionDep,
+    settings: SettingsDep,
+    faces: FacesDep,
+    store: SnapshotStoreDep,
+    caller: PunchCaller,
+) -> FaceTrackResult:
+    caller.check_camera(data.camera_id)
+    crops = _crops(data, settings.identity.max_image_mb)
+    outcome = face_punch.punch_face_track(
+        session, faces, store, settings, data.event_id, data.camera_id, data.timestamp, crops
+    )
+    return FaceTrackResult(
+        event_id=data.event_id, outcome=outcome.outcome, attempts=outcome.attempts, duplicate=outcome.duplicate
+    )
 
 
 @router.post("/attendance/check-out", response_model=PunchResult, summary="Check out", responses=errors(404, 409))

@@ -177,3 +177,27 @@ class UnknownFaceAssigned(ReadModel):
     unknown: UnknownFaceRead
     punch: PunchResult | None
     enrollment_id: int | None
+
+
+EventId = Annotated[str, StringConstraints(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class FaceTrack(InputModel):
+    """One tracked person at an entrance or exit camera, from a camera worker: its best head-and-shoulders crops."""
+
+    event_id: EventId = Field(description="Made on the worker (a UUID); the API handles each id once.")
+    camera_id: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    timestamp: AwareIsoDateTime = Field(description="When the person was first seen, ISO-8601 with a UTC offset.")
+    images: list[Annotated[str, StringConstraints(min_length=4, max_length=2_000_000)]] = Field(
+        min_length=1, max_length=5, description="Base64 JPEG crops, best first: tried in order until one matches."
+    )
+
+
+class FaceTrackResult(ReadModel):
+    event_id: str
+    outcome: Literal["matched", "unknown", "pending", "no_face", "unmatched", "processed"] = Field(
+        description="matched: punched (or refused by the rules); unknown: kept for HR; pending: the face engine was "
+        "down, kept for the retry job; no_face: no face in any crop; processed: a re-sent event handled before."
+    )
+    attempts: int = Field(description="Crops tried (identify calls).")
+    duplicate: bool = Field(description="This event id was handled before; nothing was done again.")

@@ -52,3 +52,17 @@ class CameraWorker(Base):
     statuses: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # camera id -> status, as last reported
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DeviceEvent(Base):
+    """An event a camera worker made (a face track, later a gate pass), by the id the worker gave it: stored once,
+    so a worker that re-sends after a timeout or a crash never doubles a punch. Kept with its outcome, which a
+    re-sent event is answered with."""
+
+    __tablename__ = "device_event"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    camera_id: Mapped[str] = mapped_column(String(50))
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from factoryai.accounts import service as accounts
 from factoryai.accounts.models import ApiKey, User
 from factoryai.accounts.schemas import ApiKeyCreate
 from factoryai.cameras import repository
-from factoryai.cameras.models import Camera, CameraRole
+from factoryai.cameras.models import Camera, CameraRole, DeviceEvent
 from factoryai.cameras.schemas import CameraCreate, CameraUpdate, keep_stored_password
 from factoryai.core.clock import utcnow
 from factoryai.core.errors import ConflictError, NotFoundError, ValidationFailedError, problem
@@ -143,3 +144,26 @@ def get_camera_for_event(session: Session, camera_id: str, *, roles: Collection[
 def lock_for_event(session: Session, camera_id: str) -> None:
     """Serialise read-then-write event handling at one camera across API workers (e.g. the plate cooldown)."""
     repository.lock_camera(session, camera_id)
+
+
+# Device events stored once, by the id the worker made: a re-sent face track or gate pass is never handled twice.
+def claim_event(session: Session, event_id: str, kind: str, camera_id: str) -> DeviceEvent | None:
+    """The new event's row, or None when this id was stored before (a re-send). The claim is part of the request's
+    transaction: if handling the event fails, the claim goes with it and the worker's retry is handled afresh. Two
+    requests with one id at once: the second waits on the first's row and then sees it (unique key)."""
+    existing = session.get(DeviceEvent, event_id)
+    if existing is not None:
+        return None
+    row = DeviceEvent(event_id=event_id, kind=kind, camera_id=camera_id, received_at=utcnow())
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return None
+    return row
+
+
+def event_outcome(session: Session, event_id: str) -> str | None:
+    row = session.get(DeviceEvent, event_id)
+    return row.outcome if row is not None else None

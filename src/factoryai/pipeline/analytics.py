@@ -17,7 +17,7 @@ def analyzers(settings: Settings, sink: Sink) -> MakeAnalyzer:
         fps = config.analysis_fps or settings.video.analysis_fps
         if config.role == "zone" and config.counting_line is not None:
             return ZoneAnalyzer(config, sink, fps)
-        if config.role in ("entrance", "exit") and sink.supports_faces:
+        if config.role in ("entrance", "exit") and sink.face_mode != "none":
             return EntranceAnalyzer(config, sink, fps)
         return None  # gate plates: next
 

@@ -16,9 +16,10 @@ log = logging.getLogger(__name__)
 BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0)
 IDLE_SECONDS = 0.5
 BATCH = 1000
-# Where each kind of result goes and the body it is sent in.
-ROUTES: dict[str, tuple[str, Callable[[list[dict[str, Any]]], dict[str, Any]]]] = {
-    "occupancy": ("/api/v1/occupancy/logs", lambda payloads: {"samples": payloads}),
+# Where each kind of result goes, the body it is sent in, and how many go in one request.
+ROUTES: dict[str, tuple[str, Callable[[list[dict[str, Any]]], dict[str, Any]], int]] = {
+    "occupancy": ("/api/v1/occupancy/logs", lambda payloads: {"samples": payloads}, BATCH),
+    "face_track": ("/api/v1/attendance/check-in/face-track", lambda payloads: payloads[0], 1),
 }
 # Answers that will not change by retrying: the batch is dropped (logged), or it would block everything behind it.
 REFUSED = frozenset({400, 404, 409, 413, 422})
@@ -45,7 +46,8 @@ class Deliverer:
         entries = self.outbox.oldest(self.batch)
         if not entries:
             return 0
-        path, body = ROUTES[entries[0].kind]
+        path, body, most = ROUTES[entries[0].kind]
+        entries = entries[:most]
         response = self.client.post(path, json=body([entry.payload for entry in entries]))
         if response.status_code in REFUSED:
             self.refused += len(entries)

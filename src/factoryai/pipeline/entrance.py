@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import cv2
 import numpy as np
 
+from factoryai.core.clock import utcnow
 from factoryai.pipeline.sinks import Sink
 from factoryai.pipeline.tracking import Box, Tracker
 from factoryai.video.hub import Frame
@@ -25,12 +27,17 @@ FORGET_SECONDS = 30.0
 DONE = frozenset({"matched", "unknown", "pending"})
 
 
+GONE_SECONDS = 2.0  # a worker sends what it collected of a person not seen for this long
+
+
 @dataclass
 class _Person:
     attempts: int = 0
     last_attempt: float = float("-inf")
     last_seen: float = 0.0
+    first_seen_at: datetime | None = None
     done: bool = False
+    crops: list[tuple[float, bytes]] = field(default_factory=list)  # (person height, JPEG): tracks mode
 
 
 def head_and_shoulders(image: np.ndarray, box: Box) -> np.ndarray:
@@ -58,7 +65,7 @@ class EntranceAnalyzer:
     def on_frame(self, frame: Frame, detections: Sequence[Detection]) -> None:
         now = frame.monotonic
         for track_id, box in self.tracker.update(detections):
-            person = self.people.setdefault(track_id, _Person())
+            person = self.people.setdefault(track_id, _Person(first_seen_at=frame.captured_at))
             person.last_seen = now
             if person.done or box[3] - box[1] < MIN_PERSON_PX or now - person.last_attempt < ATTEMPT_SPACING_SECONDS:
                 continue
@@ -71,12 +78,29 @@ class EntranceAnalyzer:
             person.attempts += 1
             person.last_attempt = now
             last = person.attempts >= MAX_ATTEMPTS
+            if self.sink.face_mode == "tracks":
+                person.crops.append((box[3] - box[1], jpeg.tobytes()))
+                if last:
+                    self._send_track(person)
+                continue
             outcome = self.sink.face(self.camera_id, jpeg.tobytes(), frame.captured_at, last_attempt=last)
             self.attempts += 1
             self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
             person.done = last or outcome in DONE
+        for person in self.people.values():  # gone before its last attempt: send what there is
+            if not person.done and person.crops and now - person.last_seen > GONE_SECONDS:
+                self._send_track(person)
         for track_id in [t for t, p in self.people.items() if now - p.last_seen > FORGET_SECONDS]:
             del self.people[track_id]
 
+    def _send_track(self, person: _Person) -> None:
+        crops = [jpeg for _, jpeg in sorted(person.crops, key=lambda c: -c[0])]  # the closest sightings first
+        self.sink.face_track(self.camera_id, crops, person.first_seen_at or utcnow())
+        self.attempts += 1
+        self.outcomes["track"] = self.outcomes.get("track", 0) + 1
+        person.done, person.crops = True, []
+
     def close(self) -> None:
-        pass
+        for person in self.people.values():
+            if not person.done and person.crops:
+                self._send_track(person)

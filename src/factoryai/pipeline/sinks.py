@@ -3,7 +3,9 @@ of work, so their events (MQTT, webhooks) leave after the commit as for any requ
 
 from __future__ import annotations
 
+import base64
 import logging
+import uuid
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -25,7 +27,9 @@ MAX_PENDING = 10_000  # samples kept for a retry while the database is away; the
 
 
 class Sink(Protocol):
-    supports_faces: bool
+    # How faces reach identify: "attempts" (one at a time, the outcome known at once: in serve), "tracks" (a tracked
+    # person's best crops in one event, checked on the API: on a worker), "none".
+    face_mode: str
 
     def occupancy(self, samples: list[dict[str, Any]]) -> bool:
         """Deliver these samples; False keeps them with the caller for the next try."""
@@ -33,17 +37,31 @@ class Sink(Protocol):
     def face(self, camera_id: str, image: bytes, at: datetime, *, last_attempt: bool) -> str:
         """One face attempt at a tracked person (attendance.face_punch.punch_tracked_person's outcomes)."""
 
+    def face_track(self, camera_id: str, crops: list[bytes], at: datetime) -> None:
+        """A tracked person's best crops, best first, as one event."""
+
 
 class OutboxSink:
     """On a worker: results go to its on-disk outbox, and from there to the API (pipeline/delivery.py)."""
 
-    supports_faces = False  # faces from workers: next (crops to the API, or identify on the worker)
+    # Crops go to the API, which holds the face gallery: biometric templates stay in one place, not on every edge
+    # box, and a few 20-40 KB crops per person cost the network little.
+    face_mode = "tracks"
 
     def __init__(self, outbox: Outbox) -> None:
         self.outbox = outbox
 
     def face(self, camera_id: str, image: bytes, at: datetime, *, last_attempt: bool) -> str:
-        raise NotImplementedError("face check-in from camera workers is not built yet")
+        raise NotImplementedError("a worker sends face tracks, not single attempts")
+
+    def face_track(self, camera_id: str, crops: list[bytes], at: datetime) -> None:
+        event = {
+            "event_id": uuid.uuid4().hex,  # made here, once: a re-send after a timeout is the same event
+            "camera_id": camera_id,
+            "timestamp": at,
+            "images": [base64.b64encode(crop).decode() for crop in crops],
+        }
+        self.outbox.put("face_track", [event], droppable=False)
 
     def occupancy(self, samples: list[dict[str, Any]]) -> bool:
         self.outbox.put("occupancy", samples, droppable=True)
@@ -51,8 +69,6 @@ class OutboxSink:
 
 
 class LocalSink:
-    supports_faces = True
-
     def __init__(
         self,
         session_factory: sessionmaker[Session],
@@ -64,11 +80,14 @@ class LocalSink:
         self.settings = settings
         self.faces = faces
         self.store = store or SnapshotStore(settings.identity.snapshot_dir)
-        self.supports_faces = faces is not None
+        self.face_mode = "attempts" if faces is not None else "none"
+
+    def face_track(self, camera_id: str, crops: list[bytes], at: datetime) -> None:
+        raise NotImplementedError("in serve, faces are tried one attempt at a time")
 
     def face(self, camera_id: str, image: bytes, at: datetime, *, last_attempt: bool) -> str:
         if self.faces is None:
-            raise RuntimeError("this sink was built without a face runtime (supports_faces is False)")
+            raise RuntimeError("this sink was built without a face runtime (face_mode is 'none')")
         try:
             with unit_of_work(self.session_factory) as session:
                 return face_punch.punch_tracked_person(
