@@ -113,7 +113,7 @@ def create_app(
             video = None
             if run_cameras:  # the camera pipeline's results go straight to the services, in their own units of work
                 sink = LocalSink(session_factory, settings, app_resources.faces)
-                make_analyzer = analyzers(settings, sink)
+                make_analyzer = analyzers(settings, sink, app_resources.plates)
                 video = start_runtime(settings, session_factory, analysis_detector(settings), make_analyzer)
             resets = ResetListener(settings.mqtt, video.reset_counter) if video and settings.mqtt.enabled else None
             app.state.video = video  # the cameras this process runs (health, metrics)

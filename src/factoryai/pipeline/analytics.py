@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from factoryai.core.config import Settings
 from factoryai.pipeline.entrance import EntranceAnalyzer
+from factoryai.pipeline.gate import GateAnalyzer
 from factoryai.pipeline.sinks import Sink
 from factoryai.pipeline.zone import ZoneAnalyzer
+from factoryai.vehicles.recognition import PlateRecognition
 from factoryai.video.analysis import Analyzer
 from factoryai.video.runtime import CameraConfig, MakeAnalyzer
 
 
-def analyzers(settings: Settings, sink: Sink) -> MakeAnalyzer:
+def analyzers(settings: Settings, sink: Sink, plates: PlateRecognition | None = None) -> MakeAnalyzer:
+    """``plates``: the plate reader gate cameras use (None: gate cameras get no analytics)."""
+
     def make(config: CameraConfig) -> Analyzer | None:
         if not config.detection_enabled:
             return None
@@ -19,6 +23,8 @@ def analyzers(settings: Settings, sink: Sink) -> MakeAnalyzer:
             return ZoneAnalyzer(config, sink, fps)
         if config.role in ("entrance", "exit") and sink.face_mode != "none":
             return EntranceAnalyzer(config, sink, fps)
-        return None  # gate plates: next
+        if config.role == "gate" and plates is not None:
+            return GateAnalyzer(config, sink, fps, plates.recognizer, settings.vehicles.vote_frames)
+        return None
 
     return make

@@ -20,6 +20,7 @@ BATCH = 1000
 ROUTES: dict[str, tuple[str, Callable[[list[dict[str, Any]]], dict[str, Any]], int]] = {
     "occupancy": ("/api/v1/occupancy/logs", lambda payloads: {"samples": payloads}, BATCH),
     "face_track": ("/api/v1/attendance/check-in/face-track", lambda payloads: payloads[0], 1),
+    "plate_pass": ("/api/v1/vehicle/passes", lambda payloads: payloads[0], 1),
 }
 # Answers that will not change by retrying: the batch is dropped (logged), or it would block everything behind it.
 REFUSED = frozenset({400, 404, 409, 413, 422})

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from factoryai.attendance import face_punch
+from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.db import unit_of_work
 from factoryai.core.errors import AppError
@@ -21,6 +22,8 @@ from factoryai.identity.runtime import FaceRuntime
 from factoryai.occupancy import service as occupancy
 from factoryai.occupancy.schemas import OccupancyBatch
 from factoryai.pipeline.outbox import Outbox
+from factoryai.vehicles import service as vehicles
+from factoryai.vehicles.schemas import PlateValidationRequest
 
 log = logging.getLogger(__name__)
 MAX_PENDING = 10_000  # samples kept for a retry while the database is away; the oldest go first
@@ -39,6 +42,9 @@ class Sink(Protocol):
 
     def face_track(self, camera_id: str, crops: list[bytes], at: datetime) -> None:
         """A tracked person's best crops, best first, as one event."""
+
+    def plate(self, camera_id: str, text: str, confidence: float, snapshot: bytes | None, at: datetime) -> None:
+        """One vehicle pass: its voted plate read and the frame of its best read."""
 
 
 class OutboxSink:
@@ -63,6 +69,17 @@ class OutboxSink:
         }
         self.outbox.put("face_track", [event], droppable=False)
 
+    def plate(self, camera_id: str, text: str, confidence: float, snapshot: bytes | None, at: datetime) -> None:
+        event = {
+            "event_id": uuid.uuid4().hex,
+            "camera_id": camera_id,
+            "timestamp": at,
+            "plate_text": text,
+            "confidence": confidence,
+            "snapshot": base64.b64encode(snapshot).decode() if snapshot else None,
+        }
+        self.outbox.put("plate_pass", [event], droppable=False)
+
     def occupancy(self, samples: list[dict[str, Any]]) -> bool:
         self.outbox.put("occupancy", samples, droppable=True)
         return True
@@ -84,6 +101,24 @@ class LocalSink:
 
     def face_track(self, camera_id: str, crops: list[bytes], at: datetime) -> None:
         raise NotImplementedError("in serve, faces are tried one attempt at a time")
+
+    def plate(self, camera_id: str, text: str, confidence: float, snapshot: bytes | None, at: datetime) -> None:
+        path = self.store.save("vehicles", snapshot, utcnow()) if snapshot else None
+        request = PlateValidationRequest(plate_text=text, confidence=confidence, camera_id=camera_id)
+        try:
+            with unit_of_work(self.session_factory) as session:
+                result = vehicles.validate_plate(
+                    session,
+                    request,
+                    self.settings,
+                    snapshot_path=path,
+                    cooldown_seconds=self.settings.vehicles.cooldown_seconds,
+                )
+        except (AppError, SQLAlchemyError) as exc:
+            log.warning("gate pass at %s (%s) not decided: %s", camera_id, text, exc)
+            result = None
+        if path is not None and (result is None or result.duplicate_of is not None):
+            self.store.delete(path)  # no decision, or the earlier one has its picture
 
     def face(self, camera_id: str, image: bytes, at: datetime, *, last_attempt: bool) -> str:
         if self.faces is None:

@@ -36,6 +36,7 @@ from factoryai.pipeline.delivery import Deliverer
 from factoryai.pipeline.outbox import Outbox
 from factoryai.pipeline.resets import ResetListener
 from factoryai.pipeline.sinks import OutboxSink
+from factoryai.vehicles.recognition import PlateRecognition
 from factoryai.video.mjpeg import Streamable, mjpeg_response
 from factoryai.video.runtime import CameraConfig, CameraRuntime
 from factoryai.video.service import runtime_options
@@ -68,7 +69,9 @@ class CameraWorker:
         # The heartbeat decides the cameras; the runtime's own re-read only repeats the last assignment.
         options_ = replace(runtime_options(settings), refresh_seconds=max(options.heartbeat_seconds, 1.0))
         self.outbox = Outbox(options.outbox_path)
-        make_analyzer = analyzers(settings, OutboxSink(self.outbox))
+        # Plates are read here and only the voted text goes to the API (the watchlist decision stays there): OCR needs
+        # no private data, and a pass is then a few hundred bytes plus its snapshot.
+        make_analyzer = analyzers(settings, OutboxSink(self.outbox), PlateRecognition(settings, detector))
         self.runtime = CameraRuntime(options_, lambda: list(self.assigned), detector, make_analyzer)
         self.client = httpx.Client(
             base_url=options.api_url.rstrip("/"), headers={"X-API-Key": options.api_key}, timeout=10

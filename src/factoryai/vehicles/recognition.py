@@ -61,6 +61,15 @@ class PlateRecognizer:
         read = self.reader.locate_and_read(frame, vehicle_box)
         return FrameRead(read if read is not None and read.text else None, vehicle_box)
 
+    def read_vehicle(self, frame: np.ndarray, vehicle_box: tuple[float, float, float, float]) -> PlateRead | None:
+        """The plate of a vehicle the caller has already found (the camera pipeline tracks vehicles itself)."""
+        if isinstance(self.reader, PlateReader):
+            read = self.reader.locate_and_read(frame, vehicle_box)
+        else:
+            x1, y1, x2, y2 = (int(v) for v in vehicle_box)
+            read = self.reader.read(frame[max(0, y1) : y2, max(0, x1) : x2])
+        return read if read is not None and read.text else None
+
     def read_pass(self, frames: list[np.ndarray]) -> PassRead:
         reads = [self.read_frame(f) for f in frames]
         found = [(i, r.read) for i, r in enumerate(reads) if r.read is not None]

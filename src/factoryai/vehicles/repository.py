@@ -19,6 +19,10 @@ def add_log(session: Session, entry: VehicleLog) -> VehicleLog:
     return entry
 
 
+def get_log(session: Session, log_id: int) -> VehicleLog | None:
+    return session.get(VehicleLog, log_id)
+
+
 def active_watchlist(session: Session, now: datetime) -> Sequence[WatchlistEntry]:
     return session.scalars(
         select(WatchlistEntry).where(or_(WatchlistEntry.valid_until.is_(None), WatchlistEntry.valid_until > now))

@@ -19,6 +19,8 @@ from factoryai.vehicles.gate import VehicleStatus
 from factoryai.vehicles.models import WatchList
 from factoryai.vehicles.schemas import (
     AlertRead,
+    PlatePass,
+    PlatePassResult,
     PlateRecognitionResult,
     PlateValidationRequest,
     PlateValidationResult,
@@ -42,6 +44,18 @@ def validate_plate(
 ) -> PlateValidationResult:
     caller.check_camera(data.camera_id)
     return service.validate_plate(session, data, settings)
+
+
+@router.post(
+    "/vehicle/passes",
+    response_model=PlatePassResult,
+    summary="A camera worker's vehicle pass (its voted plate read): decided once per event id",
+)
+def record_pass(
+    data: PlatePass, session: SessionDep, settings: SettingsDep, store: SnapshotStoreDep, caller: GateCaller
+) -> PlatePassResult:
+    caller.check_camera(data.camera_id)
+    return service.record_pass(session, settings, store, data)
 
 
 @router.post(

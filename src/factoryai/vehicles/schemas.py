@@ -25,6 +25,28 @@ class PlateValidationRequest(InputModel):
     vehicle_type: Annotated[str, StringConstraints(max_length=50)] | None = None
 
 
+class PlatePass(InputModel):
+    """One vehicle pass decided on a camera worker: its voted plate read and the frame of its best read."""
+
+    event_id: Annotated[str, StringConstraints(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")] = Field(
+        description="Made on the worker (a UUID); the API handles each id once."
+    )
+    camera_id: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    timestamp: AwareIsoDateTime = Field(description="When the vehicle was first seen.")
+    plate_text: PlateText
+    confidence: float = Field(ge=0, le=1)
+    snapshot: Annotated[str, StringConstraints(max_length=2_000_000)] | None = Field(
+        None, description="Base64 JPEG of the frame with the best read."
+    )
+
+
+class PlatePassResult(ReadModel):
+    event_id: str
+    duplicate: bool = Field(description="This event id was handled before: nothing was done again.")
+    vehicle_log_id: int | None = Field(description="The decision's gate-log row (null: the read was refused).")
+    status: str | None = Field(description="AUTHORIZED, BLOCKED, UNKNOWN or REJECTED, as logged.")
+
+
 class CorrectionRead(ReadModel):
     position: int
     read: str

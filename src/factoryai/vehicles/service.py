@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -29,6 +31,8 @@ from factoryai.vehicles.recognition import FrameRead, PlateRecognizer
 from factoryai.vehicles.schemas import (
     CorrectionRead,
     FrameReadOut,
+    PlatePass,
+    PlatePassResult,
     PlateRecognitionResult,
     PlateValidationRequest,
     PlateValidationResult,
@@ -334,3 +338,38 @@ def _jpeg(frame: np.ndarray) -> bytes:
     if not ok:  # pragma: no cover - a decoded frame always encodes
         raise ValidationFailedError("could not encode the snapshot")
     return encoded.tobytes()
+
+
+def record_pass(session: Session, settings: Settings, store: SnapshotStore, data: PlatePass) -> PlatePassResult:
+    """A camera worker's vehicle pass: decided once per event id (a re-send answers the first decision), through
+    the same gate, watchlists, cooldown and relay as any camera read."""
+    cameras.get_camera_for_event(session, data.camera_id, roles=cameras.GATE_ROLES)
+    event = cameras.claim_event(session, data.event_id, "plate_pass", data.camera_id)
+    if event is None:
+        log_id = cameras.event_outcome(session, data.event_id)
+        row = repository.get_log(session, int(log_id)) if log_id and log_id.isdigit() else None
+        return PlatePassResult(event_id=data.event_id, duplicate=True, vehicle_log_id=row.id if row else None,
+                               status=row.status if row else None)  # fmt: skip
+    snapshot = None
+    if data.snapshot:
+        try:
+            image = base64.b64decode(data.snapshot, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationFailedError("snapshot is not base64", field="snapshot") from None
+        snapshot = store.save("vehicles", image, utcnow())
+    request = PlateValidationRequest(plate_text=data.plate_text, confidence=data.confidence, camera_id=data.camera_id)
+    try:
+        result = validate_plate(
+            session, request, settings, snapshot_path=snapshot, cooldown_seconds=settings.vehicles.cooldown_seconds
+        )
+    except Exception:
+        if snapshot:
+            store.delete(snapshot)
+        raise
+    if snapshot and result.duplicate_of is not None:
+        store.delete(snapshot)
+    event.outcome = str(result.vehicle_log_id)
+    session.flush()
+    return PlatePassResult(
+        event_id=data.event_id, duplicate=False, vehicle_log_id=result.vehicle_log_id, status=result.status.value
+    )
