@@ -1,18 +1,43 @@
-"""Scenes drawn in code for ``synthetic://`` cameras: a moving test pattern that proves the whole video path works
-(capture → overlay → JPEG → browser) with no camera at all. Options come from the URL's query:
-``synthetic://pattern?width=1280&height=720&fps=15``."""
+"""Scenes drawn in code for ``synthetic://`` cameras. Options come from the URL's query, e.g.
+``synthetic://floor?width=1280&height=720&fps=15&seed=3``:
+
+- ``floor`` (also ``people``): workers walking across a factory aisle through the counting line at x = 0.5, with
+  the crossings as ground truth (scene_floor.py);
+- ``gate`` (also ``vehicles``): vehicles stopping at a boom barrier with readable Indian number plates, with the
+  passes as ground truth (scene_gate.py; one plate is ``BLOCKED_DEMO_PLATE``);
+- ``pattern``, and any other name: a moving test pattern labelled with the name, which proves the whole video path
+  works (capture → overlay → JPEG → browser) with no camera at all.
+
+Every scene has ``width``, ``height``, ``fps`` and ``render(elapsed_seconds)`` → a BGR uint8 frame; the same seed
+and time always give the same frame (the pattern shows the wall clock and is the exception)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 import cv2
 import numpy as np
 
+from factoryai.video.scene_floor import FloorScene
+from factoryai.video.scene_gate import BLOCKED_DEMO_PLATE, GateScene
+
+__all__ = ["BLOCKED_DEMO_PLATE", "FloorScene", "GateScene", "Scene", "TestPattern", "make_scene"]
+
 DEFAULT_SIZE = (1280, 720)
 DEFAULT_FPS = 15.0
 _BARS = ((192, 192, 192), (0, 192, 192), (192, 192, 0), (0, 192, 0), (192, 0, 192), (0, 0, 192), (192, 0, 0))
+FLOOR_NAMES = frozenset({"floor", "people"})
+GATE_NAMES = frozenset({"gate", "vehicles"})
+
+
+class Scene(Protocol):
+    width: int
+    height: int
+    fps: float
+
+    def render(self, elapsed: float) -> np.ndarray: ...
 
 
 def _number(options: dict[str, str], name: str, default: float, low: float, high: float) -> float:
@@ -64,10 +89,17 @@ class TestPattern:
         return frame
 
 
-def make_scene(name: str, options: dict[str, str]) -> TestPattern:
-    """Every scene name gives the test pattern for now, labelled with its name (the demo's `people` and `vehicles`
-    cameras show it until scenes with ground truth exist); size and rate come from the options."""
+def make_scene(name: str, options: dict[str, str]) -> Scene:
+    """The scene called ``name`` (see the module's docstring), sized and seeded from the options; unknown options
+    are ignored."""
     width = int(_number(options, "width", DEFAULT_SIZE[0], 64, 3840))
     height = int(_number(options, "height", DEFAULT_SIZE[1], 64, 2160))
     fps = _number(options, "fps", DEFAULT_FPS, 0.1, 60)
+    seed = _number(options, "seed", 0.0, 0, 2**31 - 1)
+    if not seed.is_integer():
+        raise ValueError(f"synthetic source: seed must be a whole number, not {options['seed']!r}")
+    if name in FLOOR_NAMES:
+        return FloorScene(width=width, height=height, fps=fps, seed=int(seed), label=name.upper())
+    if name in GATE_NAMES:
+        return GateScene(width=width, height=height, fps=fps, seed=int(seed), label=name.upper())
     return TestPattern(name=name, width=width, height=height, fps=fps)
