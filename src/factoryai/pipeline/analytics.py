@@ -24,7 +24,10 @@ def analyzers(settings: Settings, sink: Sink, plates: PlateRecognition | None = 
         if config.role in ("entrance", "exit") and sink.face_mode != "none":
             return EntranceAnalyzer(config, sink, fps)
         if config.role == "gate" and plates is not None:
-            return GateAnalyzer(config, sink, fps, plates.recognizer, settings.vehicles.vote_frames)
+            vehicles = settings.vehicles
+            return GateAnalyzer(
+                config, sink, fps, plates.recognizer, vehicles.vote_frames, vehicles.ocr_confidence_threshold
+            )
         return None
 
     return make

@@ -23,6 +23,7 @@ from factoryai.vision.detector import VEHICLE_CLASSES, Detection
 log = logging.getLogger(__name__)
 READ_SPACING_SECONDS = 0.3
 MIN_VEHICLE_PX = 120  # narrower vehicles are too far for their plate to be read
+MIN_VEHICLE_SHARE = 0.15  # nor those narrower than this share of the frame (a plate is ~1/4 of a car's width)
 GONE_SECONDS = 3.0
 FORGET_SECONDS = 60.0
 
@@ -40,13 +41,20 @@ class _Vehicle:
 
 class GateAnalyzer:
     def __init__(
-        self, config: CameraConfig, sink: Sink, fps: float, recognizer: Callable[[], PlateRecognizer], votes: int
+        self,
+        config: CameraConfig,
+        sink: Sink,
+        fps: float,
+        recognizer: Callable[[], PlateRecognizer],
+        votes: int,
+        confident: float = 0.85,
     ) -> None:
         self.camera_id = config.id
         self.sink = sink
         self.recognizer = recognizer
         self.votes = votes
-        self.max_attempts = 3 * votes  # a plate hidden or dirty on most frames: decide on what was read
+        self.confident = confident  # a read this sure counts towards deciding (vehicles.ocr_confidence_threshold)
+        self.max_attempts = 4 * votes  # a plate hidden or dirty on most frames: decide on what was read
         self.tracker = Tracker(fps, VEHICLE_CLASSES)
         self.vehicles: dict[int, _Vehicle] = {}
         self.reads = 0  # OCR calls, for status and tests
@@ -57,7 +65,8 @@ class GateAnalyzer:
         for track_id, box in self.tracker.update(detections):
             vehicle = self.vehicles.setdefault(track_id, _Vehicle(first_seen_at=frame.captured_at))
             vehicle.last_seen = now
-            if vehicle.done or box[2] - box[0] < MIN_VEHICLE_PX or now - vehicle.last_attempt < READ_SPACING_SECONDS:
+            small = box[2] - box[0] < max(MIN_VEHICLE_PX, MIN_VEHICLE_SHARE * frame.image.shape[1])
+            if vehicle.done or small or now - vehicle.last_attempt < READ_SPACING_SECONDS:
                 continue
             vehicle.attempts += 1
             vehicle.last_attempt = now
@@ -69,7 +78,10 @@ class GateAnalyzer:
                     ok, jpeg = cv2.imencode(".jpg", frame.image, [cv2.IMWRITE_JPEG_QUALITY, 85])
                     if ok:
                         vehicle.best = (read.confidence, jpeg.tobytes())
-            if len(vehicle.reads) >= self.votes or vehicle.attempts >= self.max_attempts:
+            # Reads from afar or in motion are less sure: keep reading until enough confident ones (a vehicle stopping
+            # at the barrier gives them), and vote over the most confident reads only.
+            confident = sum(1 for _, confidence in vehicle.reads if confidence >= self.confident)
+            if confident >= self.votes or vehicle.attempts >= self.max_attempts:
                 self._decide(vehicle)
         for vehicle in self.vehicles.values():  # drove off before enough reads: decide on what there is
             if not vehicle.done and now - vehicle.last_seen > GONE_SECONDS:
@@ -79,7 +91,7 @@ class GateAnalyzer:
 
     def _decide(self, vehicle: _Vehicle) -> None:
         vehicle.done = True
-        voted = vote(vehicle.reads)
+        voted = vote(sorted(vehicle.reads, key=lambda read: -read[1])[: self.votes])
         if voted is None or vehicle.first_seen_at is None:
             return  # no plate read at all: nothing to decide (a vehicle without a plate, or seen from the side)
         snapshot = vehicle.best[1] if vehicle.best else None
