@@ -16,6 +16,10 @@ from factoryai.core.clock import utcnow
 from factoryai.organization import repository as org_repo
 from factoryai.organization import service as organization
 from factoryai.organization.schemas import DepartmentCreate, EmployeeCreate, ShiftCreate
+from factoryai.vehicles import service as vehicles
+from factoryai.vehicles.models import WatchList
+from factoryai.vehicles.schemas import WatchlistCreate
+from factoryai.video.scene_gate import BLOCKED_DEMO_PLATE
 
 DEPARTMENTS = ("Production", "Assembly", "Quality", "Maintenance", "Logistics", "Security", "Administration")
 SHIFTS = (
@@ -46,7 +50,7 @@ LAST = ("Sharma", "Iyer", "Patel", "Nair", "Reddy", "Gupta", "Menon", "Singh", "
 @dataclass
 class SeedReport:
     created: dict[str, int] = field(
-        default_factory=lambda: {"departments": 0, "shifts": 0, "employees": 0, "cameras": 0}
+        default_factory=lambda: {"departments": 0, "shifts": 0, "employees": 0, "cameras": 0, "watchlist": 0}
     )
 
 
@@ -83,6 +87,12 @@ def seed_demo(session: Session, employees: int = 24, today: date | None = None) 
                 today,  # a fresh install marks nobody absent for the days before it existed
             )
             report.created["employees"] += 1
+    if not vehicles.watchlist_has(session, BLOCKED_DEMO_PLATE):  # the demo gate scene's stolen car
+        reason = "Demo: reported stolen (the gate camera's scene shows it every round)"
+        vehicles.add_to_watchlist(
+            session, WatchlistCreate(plate_number=BLOCKED_DEMO_PLATE, list=WatchList.BLOCKED, reason=reason), None
+        )
+        report.created["watchlist"] += 1
     for camera in CAMERAS:
         if camera_repo.get_camera(session, camera.id) is None:
             if camera.id == "CAM-FLOOR" and DEMO_FOOTAGE.is_file():

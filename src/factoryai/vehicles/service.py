@@ -181,7 +181,8 @@ def acknowledge_alert(session: Session, alert_id: int, user: User) -> VehicleAle
     return alert
 
 
-def add_to_watchlist(session: Session, data: WatchlistCreate, user: User) -> WatchlistEntry:
+def add_to_watchlist(session: Session, data: WatchlistCreate, user: User | None) -> WatchlistEntry:
+    """``user`` None: added by the system (the demo data)."""
     # A person typed this: it is taken as written (normalised), never "repaired", and old or odd plates that no
     # format describes may still need blocking.
     number = normalise(data.plate_number)
@@ -200,11 +201,15 @@ def add_to_watchlist(session: Session, data: WatchlistCreate, user: User) -> Wat
         list=data.list.value,
         reason=data.reason,
         valid_until=data.valid_until,
-        created_by_id=user.id,
+        created_by_id=user.id if user is not None else None,
     )
     session.add(entry)
     session.flush()
     return entry
+
+
+def watchlist_has(session: Session, plate: str) -> bool:
+    return repository.get_entry_by_key(session, watchlist_key(normalise(plate))) is not None
 
 
 def list_watchlist(
