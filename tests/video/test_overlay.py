@@ -184,3 +184,22 @@ def test_the_panel_reads_the_camera_id_and_fps() -> None:
     text = " ".join(line[1] for line in result or [])
     assert "gate-north" in text
     assert "FPS 29.8" in text
+
+
+def test_a_zone_cameras_counting_line_is_drawn_with_in_on_its_inside() -> None:
+    from factoryai.video.overlay import LINE_COLOUR
+
+    frame = np.full((360, 640, 3), 60, np.uint8)
+    panel = PanelInfo(camera_id="CAM-FLOOR", local_time=datetime(2026, 12, 6, 9, 0), fps=15.0, detections=0)
+    out = draw_overlay(frame, [], panel, counting_line=((0.5, 0.0), (0.5, 1.0)), in_side="left")
+    amber = np.all(np.abs(out.astype(int) - LINE_COLOUR) < 30, axis=2)
+    assert amber[100:200, 319:322].all()  # the line down the middle
+    # "IN" on the inside: walking the line top to bottom, its left is the image's right half.
+    drawn = np.any(out != 60, axis=2)
+    right, left = drawn[:300, 330:].sum(), drawn[:300, :310].sum()
+    assert right > 20
+    assert left == 0
+    flipped = draw_overlay(frame, [], panel, counting_line=((0.5, 0.0), (0.5, 1.0)), in_side="right")
+    drawn = np.any(flipped != 60, axis=2)
+    assert drawn[:300, :310].sum() > 20
+    assert drawn[:300, 330:].sum() == 0

@@ -20,7 +20,7 @@ import numpy as np
 from factoryai.video.broadcast import Broadcast, JpegFrame
 from factoryai.video.capture import RateMeter
 from factoryai.video.hub import Frame, FrameSlot
-from factoryai.video.overlay import PanelInfo, draw_overlay, placeholder_frame
+from factoryai.video.overlay import CountingLine, PanelInfo, draw_overlay, placeholder_frame
 
 log = logging.getLogger(__name__)
 PLACEHOLDER_INTERVAL_SECONDS = 1.0  # while a camera is away, viewers get a fresh "Reconnecting..." frame this often
@@ -50,6 +50,8 @@ class CameraView:
     timezone: tzinfo
     online: Callable[[], bool]
     last_seen: Callable[[], datetime | None]
+    counting_line: CountingLine | None = None  # zone cameras: drawn on the stream
+    in_side: str = "left"
 
 
 class StreamEncoder:
@@ -114,7 +116,9 @@ class StreamEncoder:
             fps=self.output_rate.rate(),
             detections=len(detections),
         )
-        return draw_overlay(image, detections, panel, scale=scale)
+        return draw_overlay(
+            image, detections, panel, scale=scale, counting_line=self.view.counting_line, in_side=self.view.in_side
+        )
 
     def placeholder(self) -> np.ndarray:
         latest = self.slot.latest()

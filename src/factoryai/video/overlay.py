@@ -65,12 +65,24 @@ def _thickness(font_scale: float) -> int:
     return 1 if font_scale < 0.6 else 2
 
 
+LINE_COLOUR = (0, 215, 255)  # BGR amber: the counting line, unlike any class colour people or vehicles get
+CountingLine = tuple[tuple[float, float], tuple[float, float]]
+
+
 def draw_overlay(
-    frame: np.ndarray, detections: Sequence[Detection], panel: PanelInfo, *, scale: float = 1.0
+    frame: np.ndarray,
+    detections: Sequence[Detection],
+    panel: PanelInfo,
+    *,
+    scale: float = 1.0,
+    counting_line: CountingLine | None = None,
+    in_side: str = "left",
 ) -> np.ndarray:
     """A new BGR image: ``frame`` (left untouched: other consumers share it) with boxes, labels and the info panel.
 
     Boxes are in the coordinates of the frame the detector saw; ``scale`` maps them onto this (maybe resized) frame.
+    A zone camera's ``counting_line`` (0..1 image coordinates) is drawn with "IN" on its inside, so whoever places
+    it sees where people are counted and which way.
     """
     out = frame.copy()
     h, w = out.shape[:2]
@@ -79,10 +91,29 @@ def draw_overlay(
     short = min(h, w)
     line = max(2, round(short / 360))
     label_scale = max(0.35, short / 1080 * 0.75)
+    if counting_line is not None:
+        _draw_counting_line(out, counting_line, in_side, line, label_scale)
     for det in detections:
         _draw_box(out, det, scale, line, label_scale)
     _draw_panel(out, panel)
     return out
+
+
+def _draw_counting_line(out: np.ndarray, points: CountingLine, in_side: str, line: int, font_scale: float) -> None:
+    h, w = out.shape[:2]
+    (ax, ay), (bx, by) = points
+    a, b = (round(ax * (w - 1)), round(ay * (h - 1))), (round(bx * (w - 1)), round(by * (h - 1)))
+    cv2.line(out, a, b, LINE_COLOUR, line, cv2.LINE_AA)
+    # The inside: left of the direction a → b with y down (as CameraSettings.in_side defines it) is (dy, -dx).
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = max((dx * dx + dy * dy) ** 0.5, 1.0)
+    nx, ny = (dy / length, -dx / length) if in_side == "left" else (-dy / length, dx / length)
+    mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+    offset = 40 * font_scale / 0.75
+    text_size, _ = cv2.getTextSize("IN", FONT, font_scale, _thickness(font_scale))
+    x = round(mx + nx * offset - text_size[0] / 2)
+    y = round(my + ny * offset + text_size[1] / 2)
+    cv2.putText(out, "IN", (x, y), FONT, font_scale, LINE_COLOUR, _thickness(font_scale), cv2.LINE_AA)
 
 
 def _draw_box(out: np.ndarray, det: Detection, scale: float, line: int, font_scale: float) -> None:

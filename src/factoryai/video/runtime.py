@@ -103,7 +103,8 @@ class CameraFeed:
         self.capture = Capture(config.id, config.source_url, self.slot, options.timeouts)
         self.encoders: dict[int | None, StreamEncoder] = {}
         self._lock = threading.Lock()
-        self.view = CameraView(config.id, options.timezone, self._online, self._last_seen)
+        line = config.counting_line if config.role == "zone" else None
+        self.view = CameraView(config.id, options.timezone, self._online, self._last_seen, line, config.in_side)
         self.analysis = (
             AnalysisLoop(
                 config.id,
