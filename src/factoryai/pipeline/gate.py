@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import cv2
+import numpy as np
 
 from factoryai.pipeline.sinks import Sink
 from factoryai.pipeline.tracking import Tracker
@@ -26,6 +27,17 @@ MIN_VEHICLE_PX = 120  # narrower vehicles are too far for their plate to be read
 MIN_VEHICLE_SHARE = 0.15  # nor those narrower than this share of the frame (a plate is ~1/4 of a car's width)
 GONE_SECONDS = 3.0
 FORGET_SECONDS = 60.0
+
+
+SNAPSHOT_WIDTH = 1280  # enough to see the car and its plate; a 4K frame would not fit a worker's event body
+
+
+def snapshot_jpeg(image: np.ndarray) -> bytes | None:
+    height, width = image.shape[:2]
+    if width > SNAPSHOT_WIDTH:
+        image = cv2.resize(image, (SNAPSHOT_WIDTH, round(height * SNAPSHOT_WIDTH / width)), interpolation=cv2.INTER_AREA)
+    ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    return jpeg.tobytes() if ok else None
 
 
 @dataclass
@@ -75,9 +87,9 @@ class GateAnalyzer:
             if read is not None:
                 vehicle.reads.append((read.text, read.confidence))
                 if vehicle.best is None or read.confidence > vehicle.best[0]:
-                    ok, jpeg = cv2.imencode(".jpg", frame.image, [cv2.IMWRITE_JPEG_QUALITY, 85])
-                    if ok:
-                        vehicle.best = (read.confidence, jpeg.tobytes())
+                    jpeg = snapshot_jpeg(frame.image)
+                    if jpeg is not None:
+                        vehicle.best = (read.confidence, jpeg)
             # Reads from afar or in motion are less sure: keep reading until enough confident ones (a vehicle stopping
             # at the barrier gives them), and vote over the most confident reads only.
             confident = sum(1 for _, confidence in vehicle.reads if confidence >= self.confident)
