@@ -35,7 +35,8 @@ SNAPSHOT_WIDTH = 1280  # enough to see the car and its plate; a 4K frame would n
 def snapshot_jpeg(image: np.ndarray) -> bytes | None:
     height, width = image.shape[:2]
     if width > SNAPSHOT_WIDTH:
-        image = cv2.resize(image, (SNAPSHOT_WIDTH, round(height * SNAPSHOT_WIDTH / width)), interpolation=cv2.INTER_AREA)
+        size = (SNAPSHOT_WIDTH, round(height * SNAPSHOT_WIDTH / width))
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 85])
     return jpeg.tobytes() if ok else None
 
