@@ -76,6 +76,7 @@ bench: install services
 	$(BIN)/python bench/counting_footage.py
 	$(BIN)/python bench/occupancy_rollup.py
 	$(BIN)/python bench/live_video.py
+	$(BIN)/python bench/pipeline.py
 
 # Re-pin every dependency after editing pyproject.toml (needs network; commit the result).
 lock:
