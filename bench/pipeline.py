@@ -2,8 +2,8 @@
 calls per person per minute, and what a worker sends per person / per vehicle, against the naive way, in one run.
 No PostgreSQL needed (SQLite in a temp dir).
 
-    .venv/bin/python bench/pipeline.py            # about 10 minutes on 2 cores
-    .venv/bin/python bench/pipeline.py --quick    # about 3 minutes: 8 s windows, at most 4 cameras, a 20 s stand
+    .venv/bin/python bench/pipeline.py            # about 14 minutes on 2 cores
+    .venv/bin/python bench/pipeline.py --quick    # about 4 minutes: 8 s windows, at most 4 cameras, a 20 s stand
 
 Everything runs in this process, the way ``factoryai serve`` runs its cameras: ``video.service.start_runtime`` on a
 throw-away SQLite database (migrated), the runtime's own detector (YOLOX-nano, score 0.1 for the trackers), the
@@ -15,11 +15,11 @@ of three LFW people, ``../shared/data/faces``, research data read in place, neve
    ``--warmup``: zone = ``synthetic://floor`` 1280x720 15 fps (its counting line); gate = ``synthetic://gate``
    1280x720 15 fps; entrance = a 1280x720 15 fps MPEG-4 clip (looped) of four people in turn, each 6 s in view and
    2 s of empty doorway between (photo 4 of the three enrolled people, one visitor who is nobody), rotated per
-   camera so the cameras do not see the same person at the same moment. N = 1, 2, 4, 8, ... while every camera
-   keeps up (>= 4.5 analysed fps over the window: frames its analyzer got / seconds), then the midpoint between the
-   last N that kept up and the first that did not. CPU: utime + stime of the process from /proc over the window
-   (cores), and by thread: capture (the synthetic scene's render or the clip's decode: a real camera's decode
-   instead), analysis (detector + analytics + the database), and the detector apart.
+   camera (4 rotations: cameras 1 and 5 see the same person at the same moment, 1 to 4 do not). N = 1, 2, 4, 8, ...
+   while every camera keeps up (>= 4.5 analysed fps over the window: frames its analyzer got / seconds), then the
+   midpoint between the last N that kept up and the first that did not. CPU: utime + stime of the process from
+   /proc over the window (cores), and by thread: capture (the synthetic scene's render or the clip's decode: a real
+   camera's decode instead), analysis (detector + analytics + the database), and the detector apart.
    **Naive**, same runtime, same 5 fps, no tracks: zone = the same tracker and line, but one occupancy sample
    written per analysed frame (a unit of work each); entrance = identify the largest person on every analysed
    frame (``sink.face``, every unmatched face an unknown); gate = read the largest vehicle's plate on every
@@ -35,14 +35,18 @@ of three LFW people, ``../shared/data/faces``, research data read in place, neve
    (``--stand``). Ours: the EntranceAnalyzer on the clip at ``?speed=4`` with analysis at 20 fps (5 per second of
    scene time); naive: the per-frame analyzer above at speed 1, 5 fps (faster than real time it would only measure
    how many identifies the CPU allows). Identify calls and the CPU spent in them (thread time around
-   ``sink.face``), per minute of scene time.
+   ``sink.face``) while the clip plays once (the default 60 s: per minute).
 4. **worker payloads**: the entrance clip and the gate scene fed frame by frame (5 fps) to the analyzers with an
    ``OutboxSink`` on a real on-disk outbox: the bytes of each face-track event (3 crops, base64 in JSON) and each
    gate-pass event (plate text + snapshot); against sending every analysed frame in view as a 720p JPEG (q80) in
    base64. And the CPU of one identify on the API side (each crop of those events, ``identity.identify``) against
    one plate read on the worker (``read_vehicle`` during the gate feed).
 
-Every runtime is closed and every temp dir removed, also on failure. The load average is printed before and after.
+Each window also records the cores the machine's other processes used (/proc/stat minus this process: a window
+where they took more than 0.2 core is flagged) and how late a thread sleeping 5 ms woke up (p99 / max): the time
+another thread held the GIL (or, near saturation, no core was free), which an event loop in the same process would
+wait as well. Every runtime is closed
+and every temp dir removed, also on failure or SIGTERM. The load average is printed before and after.
 """
 
 from __future__ import annotations
@@ -988,7 +992,7 @@ def print_role_details(results: dict[str, dict[bool, list[RoleRun]]]) -> None:
         return [*values, stall_text(r)]
 
     print("\nWhat each role did in those windows (stall: how late a thread sleeping 5 ms woke up, p99 / max: the GIL")
-    print("held by another thread; an event loop in the same process would wait as long):")
+    print("held by another thread, or near saturation no free core; an event loop in this process would wait as long):")
     for role, variants in results.items():
         naive = {r.n: r for r in variants.get(True, [])}
         names = [*headers[role], "stall p99 / max"]
