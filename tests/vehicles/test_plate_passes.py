@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import cv2
@@ -13,7 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from factoryai.vehicles.models import VehicleAlert, VehicleLog
+from factoryai.vehicles.models import VehicleAlert, VehicleLog, WatchlistEntry
+from factoryai.vehicles.plates import watchlist_key
 from tests.attendance.helpers import new_camera
 from tests.conftest import assert_error
 from tests.db_helpers import count_rows
@@ -70,3 +72,30 @@ def test_a_pass_needs_a_gate_camera_and_sane_fields(
     assert_error(client.post(PASSES, json=a_pass("KA01AB1234", snapshot="%%%"), headers=device), 422)
     assert_error(client.post(PASSES, json=a_pass("KA01AB1234", confidence=2), headers=device), 422)
     assert count_rows(session, VehicleLog) == 0
+
+
+def test_a_pass_delivered_late_is_logged_at_its_own_time_and_opens_no_gate(
+    client: TestClient, device: dict[str, str], session: Session
+) -> None:
+    seen = datetime.now(UTC) - timedelta(minutes=10)  # waited in a worker's outbox while the API was away
+    late = client.post(PASSES, json=a_pass("KA01AB1234", timestamp=seen.isoformat()), headers=device)
+    assert late.status_code == 200, late.text
+    log = session.get(VehicleLog, late.json()["vehicle_log_id"])
+    assert log is not None
+    assert abs((log.timestamp - seen).total_seconds()) < 1
+
+
+def test_only_a_fresh_pass_may_open_the_gate(session: Session, device: dict[str, str], settings: Any) -> None:
+    from factoryai.vehicles import service
+    from factoryai.vehicles.schemas import PlateValidationRequest
+
+    allowed = {"plate_text": "KA01AB1234", "confidence": 0.97, "camera_id": "CAM-GATE"}
+    session.add(WatchlistEntry(plate_number="KA01AB1234", plate_key=watchlist_key("KA01AB1234"), list="allowed"))
+    session.flush()
+    gone = datetime.now(UTC) - timedelta(minutes=10)
+    old = service.validate_plate(session, PlateValidationRequest(**allowed), settings, seen_at=gone)
+    new = service.validate_plate(session, PlateValidationRequest(**allowed), settings, seen_at=datetime.now(UTC))
+    session.rollback()
+    assert old.status == new.status == "AUTHORIZED"
+    assert old.should_trigger_gate_event is False
+    assert new.should_trigger_gate_event is True

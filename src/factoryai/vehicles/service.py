@@ -6,7 +6,7 @@ import base64
 import binascii
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import cv2
@@ -40,6 +40,8 @@ from factoryai.vehicles.schemas import (
 )
 from factoryai.vision.images import ImageError, decode_image
 
+GATE_OPEN_MAX_AGE_SECONDS = 30  # a pass delivered later than this is logged and alerted on, never opens the gate
+
 
 def validate_plate(
     session: Session,
@@ -48,6 +50,7 @@ def validate_plate(
     *,
     snapshot_path: str | None = None,
     cooldown_seconds: float = 0,
+    seen_at: datetime | None = None,
 ) -> PlateValidationResult:
     """Run the three layers on one read and log the decision, whatever it is.
 
@@ -58,7 +61,10 @@ def validate_plate(
     """
     if data.camera_id is not None:
         cameras.get_camera_for_event(session, data.camera_id, roles=cameras.GATE_ROLES)
-    now = utcnow()
+    # A camera worker's pass is logged (and its cooldown counted) at the time the vehicle was seen, not when a
+    # backlog finally delivered it; a pass older than a moment must never open the barrier for a vehicle long gone.
+    now = min(seen_at, utcnow()) if seen_at is not None else utcnow()
+    stale = seen_at is not None and (utcnow() - seen_at).total_seconds() > GATE_OPEN_MAX_AGE_SECONDS
     entries = repository.active_watchlist(session, now)
     decision = decide(
         data.plate_text,
@@ -108,6 +114,8 @@ def validate_plate(
     PLATE_DECISIONS.labels(status=decision.status.value, rejection_reason=decision.rejection_reason or "").inc()
     if decision.status == VehicleStatus.BLOCKED:
         _raise_alert(session, log, decision.alert_message or f"Blocked vehicle {decision.plate_number}")
+    if stale:
+        decision = replace(decision, should_trigger_gate_event=False)
     if decision.should_trigger_gate_event and data.camera_id and settings.vehicles.gate_relay != "none":
         # The barrier opens only for a decision that is stored; a relay outage never holds up this response
         # (the publisher queues and reconnects on its own thread).
@@ -365,7 +373,12 @@ def record_pass(session: Session, settings: Settings, store: SnapshotStore, data
     request = PlateValidationRequest(plate_text=data.plate_text, confidence=data.confidence, camera_id=data.camera_id)
     try:
         result = validate_plate(
-            session, request, settings, snapshot_path=snapshot, cooldown_seconds=settings.vehicles.cooldown_seconds
+            session,
+            request,
+            settings,
+            snapshot_path=snapshot,
+            cooldown_seconds=settings.vehicles.cooldown_seconds,
+            seen_at=data.timestamp,
         )
     except Exception:
         if snapshot:
