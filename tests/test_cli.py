@@ -118,43 +118,44 @@ def test_seed_demo_adds_data_once(migrated: dict[str, str], engine: Engine) -> N
     assert first.exit_code == 0, first.output
     assert "7 departments added" in first.stdout
     assert "4 shifts added" in first.stdout
-    assert "24 employees added" in first.stdout
+    assert "26 employees added" in first.stdout  # 24 and the two people the demo entrance camera shows
     assert "4 cameras added" in first.stdout
+    assert "2 faces added" in first.stdout  # theirs, enrolled
     assert (count(engine, Department), count(engine, Shift), count(engine, Employee), count(engine, Camera)) == (
         7,
         4,
-        24,
+        26,
         4,
     )
 
     second = invoke(["seed-demo"], migrated)
     assert second.exit_code == 0, second.output
-    for what in ("departments", "shifts", "employees", "cameras"):
+    for what in ("departments", "shifts", "employees", "cameras", "faces"):
         assert f"0 {what} added" in second.stdout
-    assert count(engine, Employee) == 24
+    assert count(engine, Employee) == 26
     assert count(engine, Camera) == 4
 
 
 def test_seed_demo_employee_count_and_top_up(migrated: dict[str, str], engine: Engine) -> None:
     small = invoke(["seed-demo", "--employees", "5"], migrated)
     assert small.exit_code == 0, small.output
-    assert "5 employees added" in small.stdout
-    assert count(engine, Employee) == 5
+    assert "7 employees added" in small.stdout  # and the two demo people
+    assert count(engine, Employee) == 7
 
     more = invoke(["seed-demo", "--employees", "8"], migrated)
     assert more.exit_code == 0, more.output
     assert "3 employees added" in more.stdout
     assert "0 departments added" in more.stdout
-    assert count(engine, Employee) == 8
+    assert count(engine, Employee) == 10
 
 
 def test_seed_demo_employees_have_shift_and_department(migrated: dict[str, str], engine: Engine) -> None:
     assert invoke(["seed-demo", "--employees", "4"], migrated).exit_code == 0
     with create_session_factory(engine)() as s:
         employees = s.scalars(select(Employee)).all()
-    assert len(employees) == 4
+    assert len(employees) == 6
     assert all(e.shift_id is not None and e.department_id is not None for e in employees)
-    assert len({e.email for e in employees}) == 4
+    assert len({e.email for e in employees}) == 6
 
 
 def test_seed_demo_refuses_a_negative_count(migrated: dict[str, str], engine: Engine) -> None:

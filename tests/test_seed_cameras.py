@@ -26,4 +26,4 @@ def test_the_demo_floor_camera_uses_the_opencv_doc_clip_when_installed(
     assert floor is not None
     assert floor.source_url == (clip.as_uri() if installed else "synthetic://people")
     assert floor.settings["counting_line"] == [[0.5, 0.0], [0.5, 1.0]]
-    assert session.get(Camera, "CAM-MAIN").source_url == "synthetic://people"
+    assert session.get(Camera, "CAM-MAIN").source_url == "synthetic://entrance"

@@ -328,9 +328,12 @@ def seed_demo(
     from factoryai.seed import seed_demo as run_seed
 
     settings = _settings(ctx)
-    with _sessions(settings) as (factory, _), unit_of_work(factory) as session:
-        report = run_seed(session, employees, utcnow().astimezone(settings.site.tz).date())
+    with _sessions(settings) as (factory, resources), unit_of_work(factory) as session:
+        today = utcnow().astimezone(settings.site.tz).date()
+        report = run_seed(session, employees, today, resources.faces, settings.site.tz)
     typer.echo("demo data: " + ", ".join(f"{n} {what} added" for what, n in report.created.items()))
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 @attendance_app.command("mark-absent")
@@ -399,3 +402,20 @@ def config_show(ctx: typer.Context) -> None:
     """Print the effective settings (secrets masked) as YAML."""
     settings = _settings(ctx)
     yaml.safe_dump(masked_dump(settings), sys.stdout, sort_keys=False)
+
+
+@app.command("openapi")
+def openapi(
+    ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+) -> None:
+    """Print the OpenAPI document (JSON) the web dashboard's typed client is generated from. Starts nothing."""
+    import json
+
+    from factoryai.api.app import create_app
+
+    document = json.dumps(create_app(_settings(ctx)).openapi(), indent=2, sort_keys=False) + "\n"
+    if out is None:
+        sys.stdout.write(document)
+    else:
+        out.write_text(document)

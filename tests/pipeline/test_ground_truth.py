@@ -2,23 +2,33 @@
 whole runtime: capture, detector, ByteTrack, counting line or plate votes, the services, the database.
 
 - floor: the entries and exits counted are the scene's crossings, exactly, in order;
-- gate: every plate is read and decided correctly, each pass once; the blocked one raises its alert.
+- gate: every plate is read and decided correctly, each pass once; the blocked one raises its alert;
+- entrance: the demo's two enrolled people are each checked in once, by name, nobody else, with a few identify calls
+  per visit.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
+from datetime import date
+
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from factoryai.attendance.models import AttendanceRecord
 from factoryai.cameras.models import Camera
 from factoryai.core.config import Settings
 from factoryai.core.db import create_session_factory
+from factoryai.identity.models import UnknownAttendance
 from factoryai.occupancy.models import OccupancyLog
+from factoryai.organization.models import Employee
 from factoryai.pipeline.analytics import analyzers
+from factoryai.pipeline.entrance import MAX_ATTEMPTS, EntranceAnalyzer
 from factoryai.pipeline.sinks import LocalSink
 from factoryai.resources import Resources
+from factoryai.seed import seed_demo
 from factoryai.vehicles.models import VehicleAlert, VehicleLog, WatchlistEntry
 from factoryai.vehicles.plates import watchlist_key
+from factoryai.video.scene_entrance import DEMO_PEOPLE, EntranceScene
 from factoryai.video.scene_floor import FloorScene
 from factoryai.video.scene_gate import BLOCKED_DEMO_PLATE, GateScene
 from factoryai.video.service import analysis_detector, start_runtime
@@ -87,3 +97,44 @@ def test_every_plate_at_the_gate_is_decided_correctly_once_per_pass(
     with factory() as check:
         alerts = check.scalars(select(VehicleAlert)).all()
     assert [a.plate_number for a in alerts] == [BLOCKED_DEMO_PLATE]
+
+
+def test_the_demo_entrance_checks_in_each_enrolled_person_once(
+    clean_db: Engine, session: Session, settings: Settings
+) -> None:
+    resources = Resources.create(settings, publish=False)
+    report = seed_demo(session, employees=0, today=date(2026, 1, 1), faces=resources.faces, site_tz=settings.site.tz)
+    assert report.created["faces"] == len(DEMO_PEOPLE), report.warnings
+    url = "synthetic://entrance?width=1280&height=720&fps=20&speed=2"
+    session.execute(update(Camera).where(Camera.id != "CAM-MAIN").values(enabled=False))
+    session.execute(update(Camera).where(Camera.id == "CAM-MAIN").values(source_url=url, settings={"analysis_fps": 10}))
+    session.commit()
+    factory = create_session_factory(clean_db)
+    sink = LocalSink(factory, settings, resources.faces)
+    runtime = start_runtime(settings, factory, analysis_detector(settings), analyzers(settings, sink))
+    scene = EntranceScene(1280, 720, 20)
+
+    def checked_in() -> list[str]:
+        with factory() as check:
+            rows = check.execute(select(Employee.name).join(AttendanceRecord).order_by(AttendanceRecord.check_in_time))
+            return list(rows.scalars())
+
+    try:
+        feed = runtime.feed("CAM-MAIN")
+        assert feed is not None
+        assert feed.analysis is not None
+        analyzer = feed.analysis.analyzer
+        assert isinstance(analyzer, EntranceAnalyzer)
+        # one whole cycle of the scene (every person twice), played at twice the speed of life
+        frames = scene.cycle / 2 * 20
+        wait_for(lambda: feed.status().frames_captured >= frames, "one cycle of the entrance scene", 400)
+        attempts, outcomes = analyzer.attempts, dict(analyzer.outcomes)
+    finally:
+        runtime.close()
+        resources.close()
+    print(f"identify calls: {attempts}, outcomes: {outcomes}")
+    assert checked_in() == [p.name for p in DEMO_PEOPLE]  # in the order they came in, each once
+    assert outcomes.get("matched", 0) >= len(scene.visits)  # the second visits were recognised too (no new punch)
+    assert attempts <= len(scene.visits) * MAX_ATTEMPTS
+    with factory() as check:
+        assert check.scalars(select(UnknownAttendance)).all() == []

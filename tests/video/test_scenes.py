@@ -11,6 +11,7 @@ import pytest
 
 from factoryai.core.config import load_settings
 from factoryai.vehicles.recognition import PlateRecognition
+from factoryai.video.scene_entrance import DEMO_PEOPLE, EntranceScene
 from factoryai.video.scene_floor import CROSSING_GAP, CYCLE, FloorScene
 from factoryai.video.scene_gate import BLOCKED_DEMO_PLATE, FLEET, GateScene
 from factoryai.video.scenes import TestPattern as Pattern
@@ -51,7 +52,8 @@ def gate() -> GateScene:
 
 
 @pytest.mark.parametrize(("name", "kind"), [("floor", FloorScene), ("people", FloorScene), ("gate", GateScene),
-                                            ("vehicles", GateScene), ("pattern", Pattern),
+                                            ("vehicles", GateScene), ("entrance", EntranceScene),
+                                            ("faces", EntranceScene), ("pattern", Pattern),
                                             ("walkers", Pattern)])  # fmt: skip
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (640, 360), (320, 240)])
 def test_a_scene_renders_frames_of_the_asked_size(name: str, kind: type, width: int, height: int) -> None:
@@ -232,3 +234,24 @@ def test_gate_plates_are_read_while_stopped(gate: GateScene) -> None:
         assert read is not None
         assert read.text == p.plate
         assert read.confidence >= 0.85
+
+
+# --- entrance ---------------------------------------------------------------------------------------------------
+
+
+def test_entrance_visits_take_turns_and_the_person_drawn_is_detected_where_the_scene_says(detector: Detector) -> None:
+    scene = make_scene("entrance", SIZE)
+    assert isinstance(scene, EntranceScene)
+    visits = scene.visits
+    assert [v.person for v in visits] == list(DEMO_PEOPLE) * 2  # everyone, plain then mirrored
+    assert all(a.end < b.start for a, b in itertools.pairwise(visits))  # never two at once
+    empty = scene.render(visits[0].start - 1)
+    assert scene.box_at(visits[0].start - 1) is None
+    assert not [d for d in detector.detect(empty) if d.class_id == PERSON]  # the empty doorway holds nobody
+    for visit in visits:
+        for dt in (1.0, 3.0, 6.0):  # walking in, close, standing
+            box = scene.box_at(visit.start + dt)
+            assert box is not None
+            people = [d for d in detector.detect(scene.render(visit.start + dt)) if d.class_id == PERSON]
+            assert max(iou(d.box, box) for d in people) > 0.7, (visit.person.name, dt)
+    assert scene.visit_at(visits[1].start + 1 + scene.cycle) == visits[1]  # the cycle repeats

@@ -6,6 +6,7 @@ Lives in attendance because it ends in punches; identity is reached only through
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +29,9 @@ from factoryai.organization import service as organization
 # A pending image is retried by the job every few minutes; after this many failed tries (about a day at the
 # default schedule) it is marked failed and left for HR, its image still on disk until the retention cleanup.
 MAX_PENDING_ATTEMPTS = 288
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -194,7 +198,7 @@ def punch_tracked_person(
     """One attempt of the camera pipeline at one tracked person (``image``: their head and shoulders). Returns
     "matched" (punched, or refused by the attendance rules), "pending" (face engine down: kept for the retry job),
     "no_face", "unmatched" (try a better frame) or "unknown" — recorded for HR on the last attempt only, so a stranger
-    is one unknown_attendance row, not one per frame."""
+    is one unknown_attendance row, not one per frame. Every recognition slot busy: ServiceUnavailableError."""
     cameras.get_camera_for_event(session, camera_id, roles=cameras.PUNCH_ROLES)
     when = at.astimezone(UTC)
     try:
@@ -208,14 +212,24 @@ def punch_tracked_person(
         return "pending"
     if not faces:
         return "no_face"
-    face = max(faces, key=lambda f: f.box.width * f.box.height)  # the tracked person's (a crop may catch others)
+    face = _tracked_face(faces)
     if face.match is not None:
-        _apply(session, store, settings, image, [face], camera_id, when)
+        (outcome,) = _apply(session, store, settings, image, [face], camera_id, when)
+        if outcome.error:  # refused by the attendance rules: said once per tracked person, not per frame
+            log.info("face of employee %d at %s not punched: %s", face.match.employee_id, camera_id, outcome.error)
         return "matched"
     if not last_attempt:
         return "unmatched"
     _apply(session, store, settings, image, [face], camera_id, when)
     return "unknown"
+
+
+def _tracked_face(faces: list[FaceResult]) -> FaceResult:
+    """The tracked person's face: the largest in their crop, which may also catch someone behind them, or a face-like
+    pattern nearly as large (a badge on a jacket): among faces at least 0.8x the largest's area, one that matches."""
+    largest = max(f.box.width * f.box.height for f in faces)
+    close = [f for f in faces if f.box.width * f.box.height >= 0.8 * largest]
+    return max(close, key=lambda f: (f.match is not None, f.box.width * f.box.height))
 
 
 @dataclass

@@ -20,11 +20,14 @@ from factoryai.video.runtime import CameraConfig
 from factoryai.vision.detector import PERSON, Detection
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 3  # identify calls that found a face but no match
+MAX_NO_FACE = 5  # identify calls that found no face (too far, turned away); then the person is left alone
 ATTEMPT_SPACING_SECONDS = 0.6  # frames a moment apart: a turned head or motion blur passes
+RETRY_GROWTH = 1.15  # after a failed attempt, the next waits until the person looks this much taller (closer) ...
+RETRY_SECONDS = 2.0  # ... or this long has passed (standing still: a new pose is the only new chance)
 MIN_PERSON_PX = 80  # smaller people are too far for a face the engine can match (identity.min_face_px)
 FORGET_SECONDS = 30.0
-DONE = frozenset({"matched", "unknown", "pending"})
+DONE = frozenset({"matched", "unknown", "pending", "refused"})
 
 
 GONE_SECONDS = 2.0  # a worker sends what it collected of a person not seen for this long
@@ -32,8 +35,10 @@ GONE_SECONDS = 2.0  # a worker sends what it collected of a person not seen for 
 
 @dataclass
 class _Person:
-    attempts: int = 0
+    attempts: int = 0  # counted against MAX_ATTEMPTS
+    no_face: int = 0
     last_attempt: float = float("-inf")
+    last_height: float = 0.0  # the person's height in the frame at the last attempt
     last_seen: float = 0.0
     first_seen_at: datetime | None = None
     done: bool = False
@@ -53,6 +58,14 @@ def head_and_shoulders(image: np.ndarray, box: Box) -> np.ndarray:
     return image[top:bottom, left:right]
 
 
+def _worth_trying(person: _Person, height: float, now: float) -> bool:
+    """Whether this sighting may give a better face than the last attempt's: a moment later, and the person has
+    come closer or had time to turn."""
+    if height < MIN_PERSON_PX or now - person.last_attempt < ATTEMPT_SPACING_SECONDS:
+        return False
+    return height >= RETRY_GROWTH * person.last_height or now - person.last_attempt >= RETRY_SECONDS
+
+
 class EntranceAnalyzer:
     def __init__(self, config: CameraConfig, sink: Sink, fps: float) -> None:
         self.camera_id = config.id
@@ -67,7 +80,7 @@ class EntranceAnalyzer:
         for track_id, box in self.tracker.update(detections):
             person = self.people.setdefault(track_id, _Person(first_seen_at=frame.captured_at))
             person.last_seen = now
-            if person.done or box[3] - box[1] < MIN_PERSON_PX or now - person.last_attempt < ATTEMPT_SPACING_SECONDS:
+            if person.done or not _worth_trying(person, box[3] - box[1], now):
                 continue
             crop = head_and_shoulders(frame.image, box)
             if crop.size == 0:
@@ -76,7 +89,7 @@ class EntranceAnalyzer:
             if not ok:
                 continue
             person.attempts += 1
-            person.last_attempt = now
+            person.last_attempt, person.last_height = now, box[3] - box[1]
             last = person.attempts >= MAX_ATTEMPTS
             if self.sink.face_mode == "tracks":
                 person.crops.append((box[3] - box[1], jpeg.tobytes()))
@@ -84,8 +97,17 @@ class EntranceAnalyzer:
                     self._send_track(person)
                 continue
             outcome = self.sink.face(self.camera_id, jpeg.tobytes(), frame.captured_at, last_attempt=last)
-            self.attempts += 1
             self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+            if outcome == "busy":  # nothing was tried: the attempt is not spent, the next frame may try again
+                person.attempts -= 1
+                person.last_attempt, person.last_height = float("-inf"), 0.0
+                continue
+            self.attempts += 1
+            if outcome == "no_face":  # too far or turned away: its own, larger budget
+                person.attempts -= 1
+                person.no_face += 1
+                person.done = person.no_face >= MAX_NO_FACE
+                continue
             person.done = last or outcome in DONE
         for person in self.people.values():  # gone before its last attempt: send what there is
             if not person.done and person.crops and now - person.last_seen > GONE_SECONDS:

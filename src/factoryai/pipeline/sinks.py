@@ -16,7 +16,7 @@ from factoryai.attendance import face_punch
 from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.db import unit_of_work
-from factoryai.core.errors import AppError
+from factoryai.core.errors import AppError, ServiceUnavailableError
 from factoryai.core.snapshots import SnapshotStore
 from factoryai.identity.runtime import FaceRuntime
 from factoryai.occupancy import service as occupancy
@@ -38,7 +38,8 @@ class Sink(Protocol):
         """Deliver these samples; False keeps them with the caller for the next try."""
 
     def face(self, camera_id: str, image: bytes, at: datetime, *, last_attempt: bool) -> str:
-        """One face attempt at a tracked person (attendance.face_punch.punch_tracked_person's outcomes)."""
+        """One face attempt at a tracked person: attendance.face_punch.punch_tracked_person's outcomes, "busy" (no
+        recognition slot free: try again), "refused" (the camera no longer punches) or "failed" (database)."""
 
     def face_track(self, camera_id: str, crops: list[bytes], at: datetime) -> None:
         """A tracked person's best crops, best first, as one event."""
@@ -128,6 +129,8 @@ class LocalSink:
                 return face_punch.punch_tracked_person(
                     session, self.faces, self.store, self.settings, image, camera_id, at, last_attempt=last_attempt
                 )
+        except ServiceUnavailableError:  # every recognition slot is taken by requests: nothing was tried
+            return "busy"
         except AppError as exc:  # the camera changed role or was disabled under us
             log.warning("face attempt at %s dropped: %s", camera_id, exc)
             return "refused"

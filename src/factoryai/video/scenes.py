@@ -3,6 +3,8 @@
 
 - ``floor`` (also ``people``): workers walking across a factory aisle through the counting line at x = 0.5, with
   the crossings as ground truth (scene_floor.py);
+- ``entrance`` (also ``faces``): the demo's enrolled people walking up to an entrance camera, with the visits as
+  ground truth (scene_entrance.py);
 - ``gate`` (also ``vehicles``): vehicles stopping at a boom barrier with readable Indian number plates, with the
   passes as ground truth (scene_gate.py; one plate is ``BLOCKED_DEMO_PLATE``);
 - ``pattern``, and any other name: a moving test pattern labelled with the name, which proves the whole video path
@@ -20,16 +22,18 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from factoryai.video.scene_entrance import EntranceScene
 from factoryai.video.scene_floor import FloorScene
 from factoryai.video.scene_gate import BLOCKED_DEMO_PLATE, GateScene
 
-__all__ = ["BLOCKED_DEMO_PLATE", "FloorScene", "GateScene", "Scene", "TestPattern", "make_scene"]
+__all__ = ["BLOCKED_DEMO_PLATE", "EntranceScene", "FloorScene", "GateScene", "Scene", "TestPattern", "make_scene"]
 
 DEFAULT_SIZE = (1280, 720)
 DEFAULT_FPS = 15.0
 _BARS = ((192, 192, 192), (0, 192, 192), (192, 192, 0), (0, 192, 0), (192, 0, 192), (0, 0, 192), (192, 0, 0))
 FLOOR_NAMES = frozenset({"floor", "people"})
 GATE_NAMES = frozenset({"gate", "vehicles"})
+ENTRANCE_NAMES = frozenset({"entrance", "faces"})
 
 
 class Scene(Protocol):
@@ -100,6 +104,8 @@ def make_scene(name: str, options: dict[str, str]) -> Scene:
         raise ValueError(f"synthetic source: seed must be a whole number, not {options['seed']!r}")
     if name in FLOOR_NAMES:
         return FloorScene(width=width, height=height, fps=fps, seed=int(seed), label=name.upper())
+    if name in ENTRANCE_NAMES:
+        return EntranceScene(width=width, height=height, fps=fps, seed=int(seed), label=name.upper())
     if name in GATE_NAMES:
         return GateScene(width=width, height=height, fps=fps, seed=int(seed), label=name.upper())
     return TestPattern(name=name, width=width, height=height, fps=fps)
