@@ -12,12 +12,20 @@ PORT ?= 8000
 RUN_ENV := FACTORYAI_AUTH__BOOTSTRAP_ADMIN_PASSWORD="$${FACTORYAI_AUTH__BOOTSTRAP_ADMIN_PASSWORD:-$(ADMIN_PASSWORD)}" \
 	FACTORYAI_SERVER__HOST="$${FACTORYAI_SERVER__HOST:-$(HOST)}" FACTORYAI_SERVER__PORT="$${FACTORYAI_SERVER__PORT:-$(PORT)}"
 
-.PHONY: install run config test test-fast lint format services bench lock clean help
+.PHONY: install run config test test-fast lint format services bench lock clean help web web-test
+
+# The web dashboard (web/, Angular 21) needs Node.js >= 20.19.
+NODE_OK = command -v node >/dev/null && node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'
+WEB_DEPS := web/node_modules/.installed
+WEB_BUILD := web/dist/factoryai/browser/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f -not -path 'web/src/app/api/*' 2>/dev/null) web/angular.json web/package.json web/tsconfig.json web/tsconfig.app.json web/ng-openapi-gen.json
+API_SOURCES := $(shell find src/factoryai -name '*.py' -not -path '*/migrations/*' 2>/dev/null)
 
 help:
-	@echo "make run        install what is missing, migrate, seed demo data, serve http://$(HOST):$(PORT)"
+	@echo "make run        install what is missing, build the dashboard, migrate, seed demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test       install test needs, start PostgreSQL and Mosquitto if needed, lint, run the whole suite"
 	@echo "make test-fast  SQLite only, stop at the first failure (developer loop)"
+	@echo "make web        build the web dashboard (npm ci, typed client from the OpenAPI, ng build); needs Node >= 20.19"
 	@echo "make config     the effective settings make run uses (secrets masked)"
 	@echo "make lint       ruff check, ruff format --check, import contracts"
 	@echo "make format     ruff fix and format"
@@ -37,10 +45,30 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: install
+	@if $(NODE_OK); then $(MAKE) --no-print-directory web; else \
+		echo "NOTE: Node.js >= 20.19 not found: serving the API without the web dashboard (install Node, then make web)"; fi
 	$(BIN)/factoryai db upgrade
 	$(BIN)/factoryai seed-demo
 	@echo "Serving on http://$(HOST):$(PORT)  (API docs: /docs; first start creates user 'admin', password '$(ADMIN_PASSWORD)')"
 	$(RUN_ENV) $(BIN)/factoryai serve --no-migrate
+
+web: $(WEB_BUILD)
+
+$(WEB_DEPS): web/package-lock.json
+	@$(NODE_OK) || { echo "ERROR: the web dashboard needs Node.js >= 20.19 (found: $$(node --version 2>/dev/null || echo none))"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The typed client is generated from the API's own OpenAPI document: a changed route breaks the build, not the page.
+web/openapi.json: $(STAMP) $(API_SOURCES)
+	$(BIN)/factoryai openapi --out $@
+
+$(WEB_BUILD): $(WEB_DEPS) web/openapi.json $(WEB_SOURCES)
+	cd web && npm run --silent gen:api && npm run --silent build
+	touch $@
+
+web-test: $(WEB_DEPS) web/openapi.json
+	cd web && npm run --silent gen:api && npm test
 
 config: install
 	@$(RUN_ENV) $(BIN)/factoryai config show
@@ -57,7 +85,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install services lint
+test: install services lint web web-test
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # Developer loop: SQLite only, stop at the first failure.
@@ -84,4 +112,4 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache web/node_modules web/dist web/.angular

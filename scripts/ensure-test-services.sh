@@ -63,3 +63,13 @@ fi
   || { echo "ERROR: the RTSP test server cannot run (see the line above)"; exit 1; }
 command -v ffprobe >/dev/null 2>&1 || { echo "ERROR: ffprobe is missing (Debian package ffmpeg)"; exit 1; }
 echo "RTSP test server: ready"
+
+# Browser for the dashboard's end-to-end tests (DESIGN.md §4): Debian's Chromium, driven by Playwright for Python
+# (executable_path=/usr/bin/chromium: Playwright downloads no browser).
+if ! dpkg -s chromium >/dev/null 2>&1; then
+  echo "installing chromium"
+  apt_install chromium
+fi
+/usr/bin/chromium --headless --no-sandbox --disable-gpu --version >/dev/null 2>&1 \
+  || { echo "ERROR: /usr/bin/chromium does not start (Debian package chromium)"; exit 1; }
+echo "Chromium: ready ($(/usr/bin/chromium --version 2>/dev/null))"

@@ -66,12 +66,6 @@ def test_the_vendored_files_carry_their_licences() -> None:
     assert "redoc" in versions
 
 
-def test_root_leads_to_the_docs_while_they_are_open(client: TestClient) -> None:
-    response = client.get("/", follow_redirects=False)
-    assert response.status_code in (302, 307)
-    assert response.headers["location"] == "/docs"
-
-
 # --- server.api_docs ------------------------------------------------------------------------------------------
 
 
@@ -88,7 +82,7 @@ def production_client(settings: Settings, clean_db: Engine) -> Iterator[TestClie
         yield client
 
 
-@pytest.mark.parametrize("path", [*DOC_PATHS, "/"])
+@pytest.mark.parametrize("path", DOC_PATHS)  # and / is the dashboard (tests/api/test_web.py)
 def test_docs_are_closed_in_production(production_client: TestClient, path: str) -> None:
     assert_error(production_client.get(path, follow_redirects=False), 404, "not_found")
 

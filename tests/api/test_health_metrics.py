@@ -178,7 +178,7 @@ def test_requests_are_counted_by_route_template(client: TestClient, admin_header
 def test_unmatched_paths_share_one_label(client: TestClient, admin_headers: dict[str, str]) -> None:
     before = requests_total(client.get("/metrics", headers=admin_headers).text, "unmatched", status="404")
     for suffix in ("a1b2c3", "d4e5f6"):
-        assert client.get(f"/no/such/page/{suffix}").status_code == 404
+        assert client.get(f"/api/no/such/page/{suffix}").status_code == 404
     after = client.get("/metrics", headers=admin_headers).text
     assert requests_total(after, "unmatched", status="404") == before + 2
     assert "a1b2c3" not in after

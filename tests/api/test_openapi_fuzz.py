@@ -95,6 +95,9 @@ def _seed(client: Any, headers: dict[str, str]) -> dict[str, Any]:
 
 @pytest.fixture
 def seeded(client: Any, admin_headers: dict[str, str]) -> Iterator[dict[str, Any]]:
+    # The live event stream never ends while the app runs, and the in-process client reads a body to its end: end
+    # the streams at once, as a stopping server does (tests/api/test_live_events.py streams over HTTP).
+    client.app.state.live_events.close_streams()
     rows = _seed(client, admin_headers)
     _SEEDED.clear()
     _SEEDED.update(rows)

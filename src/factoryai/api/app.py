@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -20,7 +21,10 @@ from factoryai.api import openapi
 from factoryai.api.docs import install_docs
 from factoryai.api.errors import install_error_handlers
 from factoryai.api.health import router as health_router
+from factoryai.api.live_events import LiveEvents
+from factoryai.api.live_events import router as live_events_router
 from factoryai.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from factoryai.api.web import install_web
 from factoryai.attendance.router import router as attendance_router
 from factoryai.cameras.router import device_keys_router
 from factoryai.cameras.router import router as cameras_router
@@ -118,9 +122,14 @@ def create_app(
             resets = ResetListener(settings.mqtt, video.reset_counter) if video and settings.mqtt.enabled else None
             app.state.video = video  # the cameras this process runs (health, metrics)
             app.state.live = LiveVideo(settings, session_factory, video)  # streams: from here or relayed
+            live_events = app.state.live_events = LiveEvents(settings)  # the dashboard's pushed events
+            live_events.start(asyncio.get_running_loop())
+            app_resources.publishers.add(live_events)
             try:
                 yield
             finally:
+                app_resources.publishers.remove(live_events)
+                live_events.close()
                 if resets is not None:
                     resets.close()
                 await app.state.live.aclose()
@@ -162,6 +171,7 @@ def create_app(
         system_router,
         jobs_router,
         video_router,
+        live_events_router,
     )
     for router in (*routers, health_router):
         # The camera runtime follows camera changes made here at once (after the commit), the others on its timer.
@@ -171,6 +181,7 @@ def create_app(
 
     if docs_open:
         install_docs(app)
+    install_web(app, settings.server.web_dir)  # last: its fallback answers every path no other route takes
 
     # Added last = outermost: request ids and metrics cover even the 413s of the size limit.
     app.add_middleware(

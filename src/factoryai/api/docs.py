@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -62,8 +62,3 @@ def install_docs(app: FastAPI) -> None:
             redoc_favicon_url=f"{root}{ASSETS}/swagger-ui/favicon-32x32.png",
             with_google_fonts=False,
         )
-
-    @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        # Until the dashboard is served here, a newcomer opening the site lands on the API docs.
-        return RedirectResponse("/docs")

@@ -29,9 +29,10 @@ def _find_app(app: Any) -> FastAPI | None:
 class Server(uvicorn.Server):
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         app = _find_app(self.config.loaded_app)
-        live = getattr(app.state, "live", None) if app is not None else None
-        if live is not None:
-            live.close_streams()
+        for name in ("live", "live_events"):  # video streams, the dashboard's event streams
+            streams = getattr(app.state, name, None) if app is not None else None
+            if streams is not None:
+                streams.close_streams()
         await super().shutdown(sockets)
 
 

@@ -170,6 +170,12 @@ class ServerSettings(Section):
         "They describe every route and schema but hold no data; the routes themselves still need a log-in.",
     )
 
+    web_dir: Path | None = Field(
+        None,
+        description="The built web dashboard (index.html and its assets), served at /. Default: web/dist/factoryai/"
+        "browser in the source checkout, which `make run` builds.",
+    )
+
     @property
     def docs_open(self) -> bool:
         return self.api_docs == "open" or (self.api_docs == "auto" and self.environment == "development")

@@ -133,6 +133,60 @@ def _worth_retrying(exc: BaseException) -> bool:
     return isinstance(exc, (urllib.error.URLError, TimeoutError, ConnectionError))
 
 
+class MqttSubscriber:
+    """Listens on the site's broker for topics under ``mqtt.topic_prefix`` matching ``pattern`` (MQTT wildcards) and
+    calls ``on_message(topic, payload)`` with the topic without the prefix and the decoded JSON object, on paho's
+    network thread. Subscribes again after every reconnect (clean sessions); a malformed message is logged and
+    skipped."""
+
+    def __init__(
+        self,
+        settings: MqttSettings,
+        pattern: str,
+        on_message: Callable[[str, dict[str, Any]], None],
+        *,
+        live_only: bool = False,
+    ) -> None:
+        self.prefix = settings.topic_prefix
+        self.live_only = live_only  # skip retained messages: what the broker kept from before we subscribed
+        self.topic = f"{self.prefix}/{pattern}"
+        self.on_message = on_message
+        self.subscribed = threading.Event()
+        self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="", clean_session=True)
+        if settings.username:
+            password = settings.password.get_secret_value() if settings.password else None
+            self._client.username_pw_set(settings.username, password)
+        self._client.on_connect = self._connected
+        self._client.on_subscribe = lambda *_args: self.subscribed.set()
+        self._client.on_message = self._message
+        self._client.reconnect_delay_set(min_delay=1, max_delay=30)
+        self._client.connect_async(settings.host, settings.port, keepalive=30)
+        self._client.loop_start()
+
+    def _connected(self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _properties: Any) -> None:
+        if not reason.is_failure:
+            client.subscribe(self.topic, qos=1)
+
+    def _message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+        if self.live_only and message.retain:
+            return
+        try:
+            payload = json.loads(message.payload)
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict) or not message.topic.startswith(self.prefix + "/"):
+            log.warning("ignoring a malformed message on %s", message.topic)
+            return
+        try:
+            self.on_message(message.topic[len(self.prefix) + 1 :], payload)
+        except Exception:  # a listener's bug must not kill paho's network thread
+            log.exception("handling a message on %s failed", message.topic)
+
+    def close(self) -> None:
+        self._client.loop_stop()
+        self._client.disconnect()
+
+
 class WebhookPublisher:
     """POSTs events to HTTP endpoints by topic prefix, on a small worker pool, retrying with backoff.
 
@@ -188,6 +242,13 @@ class Publishers:
     def publish(self, topic: str, payload: dict[str, Any], *, retain: bool = False) -> None:
         for sink in self.sinks:
             sink.publish(topic, payload, retain=retain)
+
+    def add(self, sink: Publisher) -> None:
+        """Another sink for what is published from now on (the API's live event stream)."""
+        self.sinks = [*self.sinks, sink]  # a new list: a publish running on another thread keeps its own
+
+    def remove(self, sink: Publisher) -> None:
+        self.sinks = [s for s in self.sinks if s is not sink]
 
     def close(self) -> None:
         for sink in self.sinks:

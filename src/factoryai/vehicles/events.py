@@ -29,4 +29,9 @@ VEHICLE_ALERT = Topic(
     "A blocked vehicle was seen; the alert is stored and waits for acknowledgement.",
     webhook=_alert_webhook,
 )
-TOPICS = (GATE_OPEN, VEHICLE_ALERT)
+GATE_DECISION = Topic(
+    "vehicles/decision",
+    "A gate decision was stored (every one, not only openings): plate, status, confidence, camera, vehicle log id; "
+    "what the dashboard's gate panel shows as it happens.",
+)
+TOPICS = (GATE_OPEN, VEHICLE_ALERT, GATE_DECISION)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile,
 
 from factoryai.accounts.deps import Principal, require_role, require_scope
 from factoryai.accounts.models import ApiKeyScope, Role, User
-from factoryai.core.errors import ValidationFailedError, problem
+from factoryai.core.errors import NotFoundError, ValidationFailedError, problem
 from factoryai.core.exports import ExportFormat, export_response
 from factoryai.core.routing import ApiRoute
 from factoryai.core.schemas import AwareIsoDateTime, Bool, IdPath, Page, PageDep, to_page
@@ -129,6 +129,39 @@ def list_vehicle_alerts(
 @router.post("/vehicles/alerts/{alert_id}/acknowledge", response_model=AlertRead)
 def acknowledge_vehicle_alert(alert_id: IdPath, session: SessionDep, user: SecurityUser) -> AlertRead:
     return AlertRead.model_validate(service.acknowledge_alert(session, alert_id, user))
+
+
+def _snapshot(data: bytes | None, what: str) -> Response:
+    if data is None:
+        raise NotFoundError(f"{what} has no snapshot (none was taken, or retention deleted it)")
+    return Response(content=data, media_type="image/png" if data.startswith(b"\x89PNG") else "image/jpeg",
+                    headers={"Cache-Control": "private, max-age=86400"})  # fmt: skip
+
+
+@router.get(
+    "/vehicles/log/{log_id}/snapshot",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}},
+    summary="The picture a gate decision was made on (the frame of the best plate read, or the uploaded image)",
+)
+def get_vehicle_log_snapshot(
+    log_id: IdPath, session: SessionDep, store: SnapshotStoreDep, _user: SecurityUser
+) -> Response:
+    entry = service.get_log(session, log_id)
+    return _snapshot(store.read(entry.snapshot_path) if entry.snapshot_path else None, f"vehicle log entry {log_id}")
+
+
+@router.get(
+    "/vehicles/alerts/{alert_id}/snapshot",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}},
+    summary="The picture of the vehicle an alert is about",
+)
+def get_vehicle_alert_snapshot(
+    alert_id: IdPath, session: SessionDep, store: SnapshotStoreDep, _user: SecurityUser
+) -> Response:
+    alert = service.get_alert(session, alert_id)
+    return _snapshot(store.read(alert.snapshot_path) if alert.snapshot_path else None, f"alert {alert_id}")
 
 
 @router.get(

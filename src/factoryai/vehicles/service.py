@@ -23,7 +23,7 @@ from factoryai.core.metrics import PLATE_DECISIONS
 from factoryai.core.schemas import BoxRead, PageParams
 from factoryai.core.snapshots import SnapshotStore
 from factoryai.vehicles import repository
-from factoryai.vehicles.events import GATE_OPEN, VEHICLE_ALERT
+from factoryai.vehicles.events import GATE_DECISION, GATE_OPEN, VEHICLE_ALERT
 from factoryai.vehicles.gate import GateDecision, VehicleStatus, decide
 from factoryai.vehicles.models import VehicleAlert, VehicleLog, WatchList, WatchlistEntry
 from factoryai.vehicles.plates import normalise, watchlist_key
@@ -112,6 +112,21 @@ def validate_plate(
     )
     session.flush()
     PLATE_DECISIONS.labels(status=decision.status.value, rejection_reason=decision.rejection_reason or "").inc()
+    publish_after_commit(
+        session,
+        GATE_DECISION.pattern,
+        {
+            "vehicle_log_id": log.id,
+            "plate_number": log.plate_number,
+            "status": log.status,
+            "confidence": log.ocr_confidence,
+            "camera_id": log.camera_id,
+            "rejection_reason": log.rejection_reason,
+            "needs_review": log.needs_review,
+            "has_snapshot": log.snapshot_path is not None,
+            "time": log.timestamp.isoformat(),
+        },
+    )
     if decision.status == VehicleStatus.BLOCKED:
         _raise_alert(session, log, decision.alert_message or f"Blocked vehicle {decision.plate_number}")
     if stale:
@@ -178,10 +193,22 @@ def list_alerts(
     return repository.list_alerts(session, page, acknowledged)
 
 
-def acknowledge_alert(session: Session, alert_id: int, user: User) -> VehicleAlert:
+def get_log(session: Session, log_id: int) -> VehicleLog:
+    log = repository.get_log(session, log_id)
+    if log is None:
+        raise NotFoundError(f"vehicle log entry {log_id} not found")
+    return log
+
+
+def get_alert(session: Session, alert_id: int) -> VehicleAlert:
     alert = repository.get_alert(session, alert_id)
     if alert is None:
         raise NotFoundError(f"alert {alert_id} not found")
+    return alert
+
+
+def acknowledge_alert(session: Session, alert_id: int, user: User) -> VehicleAlert:
+    alert = get_alert(session, alert_id)
     if alert.acknowledged_at is None:  # the first guard to acknowledge is the one on record
         alert.acknowledged_at = utcnow()
         alert.acknowledged_by_id = user.id
