@@ -81,3 +81,17 @@ def test_bad_tracks_are_refused_and_leave_nothing(client: TestClient, site: dict
     refused = client.post(TRACK, json={**track(lfw(PERSON_A, 4)), "event_id": "x"}, headers=device)
     assert_error(refused, 422)
     assert count_rows(session, AttendanceRecord) == 0
+
+
+def test_a_track_for_a_disabled_camera_is_refused_and_can_be_sent_again_once_it_is_enabled(
+    client: TestClient, site: dict[str, Any], session: Session, make_user: Any
+) -> None:
+    admin = make_user("admin")
+    assert client.patch("/api/v1/cameras/CAM-DOOR", json={"enabled": False}, headers=admin).is_success
+    body = track(lfw(PERSON_A, 4))
+    assert_error(client.post(TRACK, json=body, headers=site["device"]), 422)
+    assert count_rows(session, AttendanceRecord) == 0
+    assert client.patch("/api/v1/cameras/CAM-DOOR", json={"enabled": True}, headers=admin).is_success
+    again = client.post(TRACK, json=body, headers=site["device"])  # the refused event was not stored as handled
+    assert again.json()["outcome"] == "matched"
+    assert again.json()["duplicate"] is False

@@ -89,6 +89,20 @@ def test_a_worker_may_ask_for_some_of_its_cameras_but_never_for_others(
     assert_error(refused, 403, "forbidden")
 
 
+def test_a_workers_outbox_is_listed_as_it_last_reported_it(
+    client: TestClient, admin_headers: dict[str, str], cameras: None
+) -> None:
+    edge = key(client, admin_headers, "CAM-A")
+    assert beat(client, edge, "w1", outbox={"pending": 1200, "dropped": 7}).status_code == 200
+    assert beat(client, edge, "w2").status_code == 200  # a worker that reports none
+    workers = {w["id"]: w for w in client.get("/api/v1/workers", headers=admin_headers).json()}
+    assert workers["w1"]["outbox"] == {"pending": 1200, "dropped": 7}
+    assert workers["w2"]["outbox"] is None
+    assert beat(client, edge, "w1", outbox={"pending": 0, "dropped": 7}).status_code == 200  # delivered
+    workers = {w["id"]: w for w in client.get("/api/v1/workers", headers=admin_headers).json()}
+    assert workers["w1"]["outbox"] == {"pending": 0, "dropped": 7}
+
+
 def test_only_device_keys_announce_workers_and_only_admins_list_them(
     client: TestClient, admin_headers: dict[str, str], make_user: Any, cameras: None
 ) -> None:
@@ -104,6 +118,8 @@ def test_only_device_keys_announce_workers_and_only_admins_list_them(
         ("stream_url", "http://user:pw@10.0.0.9:8100"),
         ("relay_token", "short"),
         ("worker_id", "bad id/with slash"),
+        ("outbox", {"pending": -1, "dropped": 0}),
+        ("outbox", {"pending": 3}),
     ],
 )
 def test_bad_heartbeats_are_refused_naming_the_field(

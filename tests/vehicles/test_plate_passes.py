@@ -74,6 +74,16 @@ def test_a_pass_needs_a_gate_camera_and_sane_fields(
     assert count_rows(session, VehicleLog) == 0
 
 
+def test_a_pass_for_a_disabled_gate_camera_is_refused_and_logs_nothing(
+    client: TestClient, device: dict[str, str], session: Session, make_user: Any
+) -> None:
+    admin = make_user("admin")
+    assert client.patch("/api/v1/cameras/CAM-GATE", json={"enabled": False}, headers=admin).is_success
+    assert_error(client.post(PASSES, json=a_pass("TN09BZ4321"), headers=device), 422)
+    assert count_rows(session, VehicleLog) == 0
+    assert count_rows(session, VehicleAlert) == 0
+
+
 def test_a_pass_delivered_late_is_logged_at_its_own_time_and_opens_no_gate(
     client: TestClient, device: dict[str, str], session: Session
 ) -> None:

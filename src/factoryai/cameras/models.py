@@ -50,6 +50,7 @@ class CameraWorker(Base):
     stream_url: Mapped[str | None] = mapped_column(String(500))  # None: it serves no streams (no --listen)
     relay_token: Mapped[str | None] = mapped_column(String(200))  # random per worker start; opens its streams only
     statuses: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # camera id -> status, as last reported
+    outbox: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # WorkerOutbox as last reported
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

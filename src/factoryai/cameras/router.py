@@ -125,6 +125,7 @@ def list_workers(session: SessionDep, settings: SettingsDep, _admin: AdminUser) 
             started_at=worker.started_at,
             last_seen_at=worker.last_seen_at,
             online=now - worker.last_seen_at < stale,
+            outbox=worker.outbox,
         )
         for worker in workers.list_workers(session)
     ]

@@ -180,6 +180,14 @@ def _check_stream_url(url: str) -> str:
     return url.rstrip("/")
 
 
+class WorkerOutbox(InputModel):
+    """A worker's outbox: what waits for the API (it grows while the API is away) and what was lost to its bound."""
+
+    pending: int = Field(ge=0, le=10**9, description="Results waiting to be delivered.")
+    dropped: int = Field(ge=0, le=10**12, description="Occupancy samples dropped since the outbox was made: it was "
+                         "full (punches and gate passes are never dropped).")  # fmt: skip
+
+
 class WorkerHeartbeat(InputModel):
     """What a camera worker says every few seconds (POST /api/v1/workers/heartbeat, its device key)."""
 
@@ -197,6 +205,7 @@ class WorkerHeartbeat(InputModel):
         default_factory=dict, max_length=1000, description="The live state of the cameras it runs, by camera id."
     )
     started_at: AwareIsoDateTime | None = None
+    outbox: WorkerOutbox | None = Field(None, description="Its outbox, as it stands; null for a worker without one.")
 
 
 class WorkerCamera(ReadModel):
@@ -222,3 +231,4 @@ class WorkerRead(ReadModel):
     started_at: datetime | None
     last_seen_at: datetime
     online: bool
+    outbox: WorkerOutbox | None = None

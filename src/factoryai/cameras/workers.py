@@ -32,6 +32,7 @@ def heartbeat(
     worker.stream_url = data.stream_url
     worker.relay_token = data.relay_token
     worker.statuses = data.statuses
+    worker.outbox = data.outbox.model_dump() if data.outbox else None
     worker.started_at = data.started_at
     worker.last_seen_at = now
 

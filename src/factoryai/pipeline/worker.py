@@ -95,6 +95,7 @@ class CameraWorker:
             "cameras": cameras,
             "statuses": statuses,
             "started_at": self.started_at.isoformat(),
+            "outbox": {"pending": self.outbox.size(), "dropped": self.outbox.dropped()},
         }
 
     def heartbeat(self) -> None:

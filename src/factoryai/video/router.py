@@ -72,6 +72,8 @@ def authorize_viewer(request: Request, camera_id: str | None, token: str | None,
     """Who may watch, and the camera's id as stored (None: the first enabled camera), in one short unit of work in
     one thread: a stream lives for hours and must hold no session, and 50 viewers arriving at once must not each
     wait for a second thread hop to give their connection back (the pool would starve)."""
+    if token is None and bearer is None and request.headers.get("x-api-key"):  # say so, rather than "who are you?"
+        raise ForbiddenError("device API keys do not open live video; log in, or use a viewer link")
     if camera_id is None and token is None and bearer is None:
         raise UnauthorizedError("authentication required", headers={"WWW-Authenticate": "Bearer"})
     with unit_of_work(request.app.state.session_factory) as session:
