@@ -35,6 +35,7 @@ def test_login_returns_bearer_token_that_works_on_me(client: TestClient, setting
     assert me.json()["role"] == "admin"
     assert me.json()["is_active"] is True
     assert me.json()["last_login_at"] is not None
+    assert me.json()["site_timezone"] == settings.site.timezone  # the dashboard shows times and "today" in it
     assert "password_hash" not in me.json()
     assert "password" not in me.json()
 

@@ -47,6 +47,9 @@ def test_register_of_a_past_working_day(client, viewer, site) -> None:
         None,
     )
     assert rows[site.sum_]["employee_name"] == FORMULA_NAME  # JSON is not a spreadsheet: no prefix
+    history = client.get(f"/api/v1/attendance/{rows[site.ann]['attendance_id']}/history", headers=viewer)
+    assert history.status_code == 200, history.text  # the row links to its record
+    assert rows[site.sum_]["attendance_id"] is None  # no record
 
 
 def test_register_after_absences_were_marked(client, viewer, site) -> None:

@@ -41,7 +41,7 @@ def big_photo() -> bytes:
 
 @pytest.fixture(scope="module")
 def engine() -> LocalFaceEngine:
-    return LocalFaceEngine.from_settings(IdentitySettings())
+    return LocalFaceEngine.from_settings(IdentitySettings(local_processes=0))  # the spy sees this process only
 
 
 class DetectorSpy:

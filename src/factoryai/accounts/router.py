@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from factoryai.accounts import service
 from factoryai.accounts.deps import AdminUser, CurrentUser, client_key, device_key_cache
-from factoryai.accounts.schemas import ApiKeyRead, Token, UserCreate, UserRead, UserUpdate
+from factoryai.accounts.schemas import ApiKeyRead, CurrentUserRead, Token, UserCreate, UserRead, UserUpdate
 from factoryai.accounts.throttle import LoginThrottle
 from factoryai.core.routing import ApiRoute
 from factoryai.core.schemas import IdPath, Page, PageDep, to_page
@@ -49,9 +49,10 @@ def login(
     return Token(access_token=token, expires_in=expires_in)
 
 
-@router.get("/auth/me", response_model=UserRead, summary="The logged-in user")
-def get_current_user(user: CurrentUser) -> UserRead:
-    return UserRead.model_validate(user)
+@router.get("/auth/me", response_model=CurrentUserRead, summary="The logged-in user, and the site's time zone")
+def get_current_user(user: CurrentUser, settings: SettingsDep) -> CurrentUserRead:
+    return CurrentUserRead.model_validate({**UserRead.model_validate(user).model_dump(),
+                                           "site_timezone": settings.site.timezone})  # fmt: skip
 
 
 @router.get("/users", response_model=Page[UserRead])

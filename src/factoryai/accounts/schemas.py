@@ -50,6 +50,10 @@ class UserRead(ReadModel):
     created_at: datetime
 
 
+class CurrentUserRead(UserRead):
+    site_timezone: str = Field(description="The site's time zone (IANA name): shifts, reports and 'today' are in it.")
+
+
 # A camera id as cameras.schemas.CameraId spells it (this layer cannot import cameras); the cameras service then
 # checks that each one exists.
 CameraRef = Annotated[

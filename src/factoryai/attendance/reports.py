@@ -112,6 +112,7 @@ def daily_register(
         totals[status] += 1
         rows.append(
             RegisterRow(
+                attendance_id=record.id if record else None,
                 employee_id=employee.id,
                 employee_name=employee.name,
                 department_id=employee.department_id,

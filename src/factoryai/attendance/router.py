@@ -30,7 +30,7 @@ from factoryai.attendance.schemas import (
     UnknownFaceAssigned,
 )
 from factoryai.core.errors import PayloadTooLargeError, ValidationFailedError, problem
-from factoryai.core.exports import ExportFormat, export_response
+from factoryai.core.exports import EXPORT_RESPONSES, ExportFormat, export_response
 from factoryai.core.routing import ApiRoute
 from factoryai.core.schemas import AwareIsoDateTime, BoxRead, IdFilter, IdPath, IsoDate, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, errors, read_upload
@@ -42,7 +42,6 @@ router = APIRouter(prefix=API_V1, tags=["attendance"], route_class=ApiRoute)
 PunchCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST, Role.HR, Role.SECURITY))]
 ReportReader = Annotated[object, Depends(require_role(Role.HR, Role.VIEWER))]
 Format = Annotated[ExportFormat | None, Query(description="Download as csv or xlsx instead of JSON.")]
-EXPORT_RESPONSES = {200: {"content": {"text/csv": {}, "application/vnd.ms-excel": {}}}}
 
 
 @router.post(

@@ -110,6 +110,7 @@ class AbsenceRun(ReadModel):
 
 
 class RegisterRow(ReadModel):
+    attendance_id: int | None = Field(None, description="The day's attendance record, if there is one.")
     employee_id: int
     employee_name: str
     department_id: int | None

@@ -283,6 +283,14 @@ class IdentitySettings(Section):
         "(descriptors still use every pixel), so a 40 MP photo costs about what a 4 MP one does. The smallest face "
         "found then grows with the image: min_face_px x sqrt(megapixels / this), e.g. 1.4x min_face_px in a 4K frame.",
     )
+    local_processes: int = Field(
+        2,
+        ge=0,
+        le=64,
+        description="Local engine: processes that run dlib (each loads the models, about 150 MB, and keeps a core busy "
+        "while it works). dlib holds Python's GIL for a whole recognition (about 0.2 s), which in the server's own "
+        "process would freeze every other request and live stream meanwhile; 0 runs it in-process (scripts).",
+    )
     max_concurrent_recognitions: int = Field(
         2,
         ge=1,

@@ -16,6 +16,8 @@ _MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# What a report route documents for 200 besides its JSON, so the generated client offers typed downloads.
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}, _MEDIA["xlsx"]: {}}}}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

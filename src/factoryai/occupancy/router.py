@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from factoryai.accounts.deps import CurrentUser, Principal, require_role, require_scope
 from factoryai.accounts.models import ApiKeyScope, Role, User
 from factoryai.core.errors import ValidationFailedError
-from factoryai.core.exports import ExportFormat, export_response
+from factoryai.core.exports import EXPORT_RESPONSES, ExportFormat, export_response
 from factoryai.core.routing import ApiRoute
 from factoryai.core.schemas import AwareIsoDateTime, Bool, IdPath, IsoDate, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, errors
@@ -45,7 +45,6 @@ IngestCaller = Annotated[Principal, Depends(require_scope(ApiKeyScope.INGEST))]
 SecurityUser = Annotated[User, Depends(require_role(Role.SECURITY))]
 CameraFilter = Annotated[str | None, Query(min_length=1, max_length=50, description="One camera; all zones if unset.")]
 Format = Annotated[ExportFormat | None, Query(description="Download as csv or xlsx instead of JSON.")]
-EXPORTS = {200: {"content": {"text/csv": {}, "application/vnd.ms-excel": {}}}}
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -76,7 +75,7 @@ def get_current_occupancy(session: SessionDep, settings: SettingsDep, _user: Cur
 @router.get(
     "/occupancy/hourly",
     response_model=list[HourlyOccupancy],
-    responses={**EXPORTS, **errors(404)},
+    responses={**EXPORT_RESPONSES, **errors(404)},
     summary="Hourly figures (time-weighted average, max, min, entries, exits) for site-local dates",
 )
 def get_hourly_occupancy(
@@ -94,7 +93,7 @@ def get_hourly_occupancy(
 @router.get(
     "/occupancy/daily",
     response_model=list[DailyOccupancy],
-    responses={**EXPORTS, **errors(404)},
+    responses={**EXPORT_RESPONSES, **errors(404)},
     summary="Daily totals per camera",
 )
 def get_daily_occupancy(
@@ -122,7 +121,7 @@ def _month(value: str, field: str) -> tuple[int, int]:
 @router.get(
     "/occupancy/monthly",
     response_model=list[MonthlyOccupancy],
-    responses={**EXPORTS, **errors(404)},
+    responses={**EXPORT_RESPONSES, **errors(404)},
     summary="The monthly trend: average, totals and the busiest hour of each month",
 )
 def get_monthly_occupancy(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile,
 from factoryai.accounts.deps import Principal, require_role, require_scope
 from factoryai.accounts.models import ApiKeyScope, Role, User
 from factoryai.core.errors import NotFoundError, ValidationFailedError, problem
-from factoryai.core.exports import ExportFormat, export_response
+from factoryai.core.exports import EXPORT_RESPONSES, ExportFormat, export_response
 from factoryai.core.routing import ApiRoute
 from factoryai.core.schemas import AwareIsoDateTime, Bool, IdPath, Page, PageDep, to_page
 from factoryai.core.web import API_V1, SessionDep, SettingsDep, SnapshotStoreDep, errors, read_upload
@@ -168,7 +168,7 @@ def get_vehicle_alert_snapshot(
     "/vehicles/log",
     response_model=Page[VehicleLogRead],
     summary="Plate decisions, newest first; search a plate exactly or within one character (fuzzy)",
-    responses={200: {"content": {"text/csv": {}}}},
+    responses=EXPORT_RESPONSES,
 )
 def search_vehicle_log(
     session: SessionDep,

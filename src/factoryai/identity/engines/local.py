@@ -2,6 +2,12 @@
 
 Only the 5-point landmark model is ever loaded: the 68-point one is not licensed for commercial use.
 
+Where it runs: dlib holds Python's GIL for a whole recognition (measured here: 0.2 s per identify, and another
+thread of the process stalled for up to 0.25 s meanwhile), so in the server's own process every face would freeze
+the other requests and the live streams for that long. The work therefore runs in ``processes`` child processes
+(identity.local_processes, spawned on first use, the models loaded once in each), and only the numpy search of the
+gallery stays here; 0 keeps it in-process (scripts, benchmarks).
+
 Detection scale: HOG's smallest face is about 80 px at upsample 0. Instead of dlib's 2x upsample (4x the pixels),
 each frame is resized by ``80 / min_face_px`` (a downscale when min_face_px > 80, which saves time) and the boxes
 are mapped back. HOG's time grows with the pixels it scans (about 70 ms per megapixel on one core here), so the
@@ -13,15 +19,19 @@ computed on the original image, so a downscaled detection loses no detail.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import threading
 from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
 
-from factoryai.identity.engines.base import Box, Enrollment, FaceImageError, FaceResult, Gallery
+from factoryai.identity.engines.base import Box, Enrollment, FaceEngineError, FaceImageError, FaceResult, Gallery
 from factoryai.identity.matching import FaceIndex
 from factoryai.vision.images import ImageError, decode_image
 
@@ -30,6 +40,7 @@ if TYPE_CHECKING:
 
 HOG_MIN_FACE_PX = 80
 INDEX_CACHE_SIZE = 4  # galleries kept indexed (a few engines' callers may alternate between them)
+CHILD_TIMEOUT_SECONDS = 60.0  # a recognition takes well under a second; longer means a stuck child
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +76,42 @@ def _load_models() -> _Models:
                     ),
                 )
     return _models
+
+
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+_pool_lock = threading.Lock()
+_child_engines: dict[tuple[tuple[str, float], ...], LocalFaceEngine] = {}  # in a child: one engine per parameters
+
+
+def _processes(size: int) -> ProcessPoolExecutor:
+    """The process-wide pool of dlib processes (every engine of the process shares it, as they share the models)."""
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size < size:
+            if _pool is not None:
+                _pool.shutdown(wait=False)
+            # spawn, not fork: the parent runs threads (a forked child could inherit a held lock)
+            context = multiprocessing.get_context("spawn")
+            _pool = ProcessPoolExecutor(size, mp_context=context, initializer=_load_models)
+            _pool_size = size
+        return _pool
+
+
+def _forget_pool(broken: ProcessPoolExecutor) -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is broken:
+            _pool = None
+    broken.shutdown(wait=False, cancel_futures=True)
+
+
+def _in_child(params: dict[str, float], method: str, image: bytes) -> object:
+    key = tuple(sorted(params.items()))
+    engine = _child_engines.get(key)
+    if engine is None:
+        engine = _child_engines[key] = LocalFaceEngine(**params, processes=0)  # type: ignore[arg-type]
+    return getattr(engine, method)(image)
 
 
 def _decode(image: bytes) -> np.ndarray:
@@ -103,7 +150,14 @@ class LocalFaceEngine:
         match_threshold: float = 0.47,  # calibrated on LFW by bench/face_accuracy.py
         match_margin: float = 0.08,
         max_detect_megapixels: float = 4.0,
+        processes: int = 0,
     ) -> None:
+        self.processes = processes  # 0: dlib runs in this process
+        self._params = {
+            "min_face_px": min_face_px,
+            "enroll_min_face_px": enroll_min_face_px,
+            "max_detect_megapixels": max_detect_megapixels,
+        }
         self.min_face_px = min_face_px
         self.max_detect_pixels = max_detect_megapixels * 1_000_000
         self.enroll_min_face_px = enroll_min_face_px
@@ -122,7 +176,23 @@ class LocalFaceEngine:
             match_threshold=settings.match_threshold,
             match_margin=settings.match_margin,
             max_detect_megapixels=settings.max_detect_megapixels,
+            processes=settings.local_processes,
         )
+
+    def _run(self, method: str, image: bytes) -> Any:
+        """``method`` on the image, in a dlib process (or here, with processes=0); its FaceImageError comes back as
+        such, a dead or stuck process is a FaceEngineError (the pending-recognition retry takes it from there)."""
+        if self.processes <= 0:
+            return getattr(self, method)(image)
+        pool = _processes(self.processes)
+        try:
+            return pool.submit(_in_child, self._params, method, image).result(timeout=CHILD_TIMEOUT_SECONDS)
+        except BrokenProcessPool as exc:
+            _forget_pool(pool)  # the next call starts fresh processes
+            raise FaceEngineError("the face recognition process died; it is restarted for the next face") from exc
+        except FutureTimeout as exc:
+            _forget_pool(pool)
+            raise FaceEngineError(f"face recognition took over {CHILD_TIMEOUT_SECONDS:.0f} s") from exc
 
     # --- building blocks (public for the benchmarks) ------------------------------------------------------------
 
@@ -172,10 +242,15 @@ class LocalFaceEngine:
 
     def describe(self, image: bytes, *, largest_only: bool = False) -> tuple[list[DetectedFace], np.ndarray]:
         """Faces found at the ``min_face_px`` scale and their descriptors (only the widest face, if asked)."""
+        faces, descriptors = self._run("_describe_here", image)
+        if largest_only and faces:
+            widest = max(range(len(faces)), key=lambda i: faces[i].width)
+            return [faces[widest]], descriptors[widest : widest + 1]
+        return faces, descriptors
+
+    def _describe_here(self, image: bytes) -> tuple[list[DetectedFace], np.ndarray]:
         rgb = _decode(image)
         faces = self.find_faces(rgb, self.min_face_px)
-        if largest_only and faces:
-            faces = [max(faces, key=lambda f: f.width)]
         return faces, self.descriptors(rgb, faces)
 
     def index(self, gallery: Gallery) -> FaceIndex:
@@ -198,10 +273,16 @@ class LocalFaceEngine:
     # --- FaceEngine ------------------------------------------------------------------------------------------------
 
     def detect(self, image: bytes) -> list[Box]:
+        return self._run("_detect_here", image)
+
+    def _detect_here(self, image: bytes) -> list[Box]:
         return [face.box for face in self.find_faces(_decode(image), self.min_face_px)]
 
     def enroll(self, employee_id: int, image: bytes) -> Enrollment:
         """Enrols the one face at least ``enroll_min_face_px`` wide; smaller faces in the background are ignored."""
+        return self._run("_enroll_here", image)
+
+    def _enroll_here(self, image: bytes) -> Enrollment:
         rgb = _decode(image)
         found = self.find_faces(rgb, self.enroll_min_face_px)
         faces = [f for f in found if f.width >= self.enroll_min_face_px]
