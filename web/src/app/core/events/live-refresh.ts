@@ -1,0 +1,30 @@
+import { DestroyRef, inject } from '@angular/core';
+import { debounceTime } from 'rxjs';
+import { LiveEventKind, LiveEventsService } from './live-events.service';
+
+/**
+ * Call `refresh` when one of `kinds` arrives on the live event stream (debounced), and every `pollMs` while the
+ * stream is not open (the fallback when the server has no stream, or it is reconnecting). Injection context only.
+ */
+export function liveRefresh(kinds: LiveEventKind[], refresh: () => void, pollMs = 10000): void {
+  const live = inject(LiveEventsService);
+  const sub = live
+    .on(...kinds)
+    .pipe(debounceTime(300))
+    .subscribe(() => refresh());
+  const timer = setInterval(() => {
+    if (live.state() !== 'open' && (typeof document === 'undefined' || document.visibilityState !== 'hidden')) refresh();
+  }, pollMs);
+  inject(DestroyRef).onDestroy(() => {
+    sub.unsubscribe();
+    clearInterval(timer);
+  });
+}
+
+/** Poll every `ms` whatever the live stream does (camera status has no events). Injection context only. */
+export function poll(refresh: () => void, ms: number): void {
+  const timer = setInterval(() => {
+    if (typeof document === 'undefined' || document.visibilityState !== 'hidden') refresh();
+  }, ms);
+  inject(DestroyRef).onDestroy(() => clearInterval(timer));
+}

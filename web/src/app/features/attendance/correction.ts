@@ -1,0 +1,62 @@
+import { AttendanceCorrectionCreate, AttendanceRead, AttendanceStatus } from '../../api/models';
+import { isoToLocalInput, localInputToIso } from '../../core/format';
+
+export interface CorrectionForm {
+  reason: string;
+  status: AttendanceStatus;
+  check_in: string; // datetime-local
+  check_out: string; // datetime-local
+  is_early_exit: boolean;
+  flagged_for_review: boolean;
+}
+
+export function correctionFormFor(record: AttendanceRead): CorrectionForm {
+  return {
+    reason: '',
+    status: record.status,
+    check_in: isoToLocalInput(record.check_in_time),
+    check_out: isoToLocalInput(record.check_out_time),
+    is_early_exit: record.is_early_exit,
+    flagged_for_review: record.flagged_for_review,
+  };
+}
+
+/**
+ * The PATCH body for a correction: the reason plus only the fields that differ from the record (times compared
+ * to the minute, as the form shows them). Null when nothing changed.
+ */
+export function correctionBody(record: AttendanceRead, form: CorrectionForm): AttendanceCorrectionCreate | null {
+  const body: AttendanceCorrectionCreate = { reason: form.reason.trim() };
+  let changed = false;
+  if (form.status !== record.status) {
+    body.status = form.status;
+    changed = true;
+  }
+  if (form.check_in !== isoToLocalInput(record.check_in_time)) {
+    body.check_in_time = form.check_in ? localInputToIso(form.check_in) : null;
+    changed = true;
+  }
+  if (form.check_out !== isoToLocalInput(record.check_out_time)) {
+    body.check_out_time = form.check_out ? localInputToIso(form.check_out) : null;
+    changed = true;
+  }
+  if (form.is_early_exit !== record.is_early_exit) {
+    body.is_early_exit = form.is_early_exit;
+    changed = true;
+  }
+  if (form.flagged_for_review !== record.flagged_for_review) {
+    body.flagged_for_review = form.flagged_for_review;
+    changed = true;
+  }
+  return changed ? body : null;
+}
+
+/** "status: LATE → PRESENT" lines from a correction's `changes` ({field: {old, new}} or {field: {before, after}}). */
+export function describeChanges(changes: Record<string, Record<string, unknown>>): string[] {
+  return Object.entries(changes).map(([field, change]) => {
+    const before = change['old'] ?? change['before'] ?? change['from'];
+    const after = change['new'] ?? change['after'] ?? change['to'];
+    const show = (v: unknown) => (v === null || v === undefined ? '—' : String(v));
+    return `${field.replace(/_/g, ' ')}: ${show(before)} → ${show(after)}`;
+  });
+}
