@@ -86,7 +86,7 @@ format: install
 	$(BIN)/ruff format .
 
 test: install services lint web web-test
-	$(BIN)/pytest -n 2 --dist loadgroup
+	FACTORYAI_REQUIRE_WEB=1 $(BIN)/pytest -n 2 --dist loadgroup
 
 # Developer loop: SQLite only, stop at the first failure.
 test-fast: install

@@ -35,9 +35,11 @@ def _need(ok: bool, why: str) -> None:
 
 @pytest.fixture(scope="session")
 def web_build() -> Path:
-    _need((DEFAULT_WEB_DIR / "index.html").is_file(), f"the web dashboard is not built ({DEFAULT_WEB_DIR}): make web")
+    """The build the server will serve: its default, or FACTORYAI_SERVER__WEB_DIR (which the server inherits)."""
+    built = Path(os.environ.get("FACTORYAI_SERVER__WEB_DIR") or DEFAULT_WEB_DIR)
+    _need((built / "index.html").is_file(), f"the web dashboard is not built ({built}): make web")
     _need(CHROMIUM.exists(), "Debian's chromium is missing (apt-get install chromium; make test installs it)")
-    return DEFAULT_WEB_DIR
+    return built
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +47,8 @@ def server(web_build: Path, tmp_path_factory: pytest.TempPathFactory, make_datab
     """One server per test module, on PostgreSQL when the run includes it; the demo cameras are not seeded."""
     backend = "postgresql" if "postgresql" in BACKENDS else "sqlite"
     db_url = make_database(backend) if backend == "postgresql" else None
-    with live_server(tmp_path_factory.mktemp("e2e"), db_url=db_url, FACTORYAI_MQTT__TOPIC_PREFIX="factoryai-e2e") as s:
+    settings = {"FACTORYAI_MQTT__TOPIC_PREFIX": "factoryai-e2e", "FACTORYAI_SERVER__WEB_DIR": str(web_build)}
+    with live_server(tmp_path_factory.mktemp("e2e"), db_url=db_url, **settings) as s:
         yield s
 
 
@@ -80,12 +83,21 @@ def browser() -> Iterator[Any]:
 
 
 class Console:
+    """The tab's console errors; a test that provokes a refusal on purpose allows that one (``allow(r"422")``)."""
+
     def __init__(self) -> None:
         self.errors: list[str] = []
+        self.allowed: list[re.Pattern[str]] = []
+
+    def allow(self, pattern: str) -> None:
+        self.allowed.append(re.compile(pattern))
 
     def __call__(self, message: Any) -> None:
         if message.type == "error":
             self.errors.append(message.text)
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
 
 
 @pytest.fixture
@@ -100,7 +112,7 @@ def page(browser: Any, server: Any, request: pytest.FixtureRequest) -> Iterator[
     tab.console = console
     yield tab
     context.close()
-    assert console.errors == [], f"browser console errors: {console.errors}"
+    assert console.unexpected() == [], f"browser console errors: {console.unexpected()}"
 
 
 def shot(page: Any, name: str) -> Path:
@@ -113,6 +125,7 @@ def shot(page: Any, name: str) -> Path:
 
 def log_in(page: Any, username: str, password: str) -> None:
     page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name=re.compile("log in", re.I)).click()
+    page.wait_for_url(lambda url: "/login" not in url)  # in: the session is stored before the next navigation
