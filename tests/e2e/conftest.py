@@ -18,8 +18,8 @@ import httpx2 as httpx
 import pytest
 
 from factoryai.api.web import DEFAULT_WEB_DIR
-from tests.conftest import ADMIN_PASSWORD, BACKENDS
-from tests.video.live_server import live_server
+from tests.conftest import BACKENDS
+from tests.video.live_server import admin_client, live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
@@ -55,10 +55,7 @@ def server(web_build: Path, tmp_path_factory: pytest.TempPathFactory, make_datab
 @pytest.fixture
 def api(server: Any) -> Iterator[httpx.Client]:
     """The admin's API client, for arranging data the way another user or device would."""
-    with httpx.Client(base_url=server.base_url, timeout=30) as client:
-        login = client.post("/api/v1/auth/login", data={"username": "admin", "password": ADMIN_PASSWORD})
-        assert login.status_code == 200, login.text
-        client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+    with admin_client(server) as client:
         yield client
 
 
