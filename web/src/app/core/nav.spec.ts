@@ -4,8 +4,8 @@ import { canAccess } from './roles';
 const paths = (role: Parameters<typeof navFor>[0]) => navFor(role).map((i) => i.path);
 
 describe('role-based navigation', () => {
-  it('gives a viewer the dashboard, live video and occupancy only', () => {
-    expect(paths('viewer')).toEqual(['dashboard', 'live', 'occupancy']);
+  it('gives a viewer the dashboard, live video, occupancy and the reports it may read only', () => {
+    expect(paths('viewer')).toEqual(['dashboard', 'live', 'occupancy', 'reports']);
   });
 
   it('adds vehicles (and gate reports) for security', () => {

@@ -21,7 +21,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: 'vehicles', label: 'Vehicles', icon: 'directions_car', roles: ['security'], group: 'main' },
   { path: 'attendance', label: 'Attendance', icon: 'how_to_reg', roles: ['hr'], group: 'main' },
   { path: 'people', label: 'Employees', icon: 'badge', roles: ['hr'], group: 'main' },
-  { path: 'reports', label: 'Reports', icon: 'download', roles: ['hr', 'security'], group: 'main' },
+  { path: 'reports', label: 'Reports', icon: 'download', roles: ['hr', 'security', 'viewer'], group: 'main' },
   { path: 'admin/departments', label: 'Departments', icon: 'corporate_fare', roles: ['hr'], group: 'admin' },
   { path: 'admin/shifts', label: 'Shifts', icon: 'schedule', roles: ['hr'], group: 'admin' },
   { path: 'admin/cameras', label: 'Cameras', icon: 'photo_camera', roles: ['admin'], group: 'admin' },

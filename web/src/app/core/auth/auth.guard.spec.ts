@@ -3,12 +3,12 @@ import { ActivatedRouteSnapshot, Router, RouterStateSnapshot, UrlTree, convertTo
 import { provideHttpClient } from '@angular/common/http';
 import { authGuard, loggedOutGuard } from './auth.guard';
 import { SessionService } from './session.service';
-import { UserRead } from '../../api/models';
+import { CurrentUserRead } from '../../api/models';
 
-function setup(user: Partial<UserRead> | null) {
+function setup(user: Partial<CurrentUserRead> | null) {
   TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient()] });
   const session = TestBed.inject(SessionService);
-  vi.spyOn(session, 'ensureUser').mockResolvedValue(user as UserRead | null);
+  vi.spyOn(session, 'ensureUser').mockResolvedValue(user as CurrentUserRead | null);
   return TestBed.inject(Router);
 }
 

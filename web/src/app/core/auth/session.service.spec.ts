@@ -5,8 +5,9 @@ import { Router, provideRouter } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 import { authInterceptor } from './auth.interceptor';
 import { SessionService, TOKEN_KEY, safeReturnUrl } from './session.service';
+import { setSiteTimeZone, siteTimeZone } from '../format';
 
-const USER = { id: 1, username: 'priya', full_name: 'Priya', role: 'hr', is_active: true, last_login_at: null, created_at: '2026-01-01T00:00:00Z' };
+const USER = { id: 1, username: 'priya', full_name: 'Priya', role: 'hr', is_active: true, last_login_at: null, created_at: '2026-01-01T00:00:00Z', site_timezone: 'Asia/Kolkata' };
 
 function setup(token: string | null = null) {
   sessionStorage.clear();
@@ -26,7 +27,10 @@ function setup(token: string | null = null) {
 }
 
 describe('SessionService', () => {
-  afterEach(() => sessionStorage.clear());
+  afterEach(() => {
+    sessionStorage.clear();
+    setSiteTimeZone(null);
+  });
 
   it('logs in with a form post, keeps the token in sessionStorage and loads the user', async () => {
     const { session, http } = setup();
@@ -47,6 +51,8 @@ describe('SessionService', () => {
     expect(sessionStorage.getItem(TOKEN_KEY)).toBe('tok-1');
     expect(session.role()).toBe('hr');
     expect(session.loggedIn()).toBe(true);
+    expect(session.siteTimeZone()).toBe('Asia/Kolkata');
+    expect(siteTimeZone()).toBe('Asia/Kolkata'); // every time shown from now on is on the site's clock
   });
 
   it('a failed log-in keeps no token and does not redirect', async () => {

@@ -4,7 +4,8 @@ import { filter, take } from 'rxjs';
 import { FactoryApi } from '../../api/factory-api';
 import { getCurrentUser } from '../../api/fn/accounts/get-current-user';
 import { login } from '../../api/fn/accounts/login';
-import { UserRead } from '../../api/models';
+import { CurrentUserRead } from '../../api/models';
+import { setSiteTimeZone } from '../format';
 
 export const TOKEN_KEY = 'factoryai.token';
 
@@ -33,29 +34,31 @@ export class SessionService {
   private readonly router = inject(Router);
 
   readonly token = signal<string | null>(storage()?.getItem(TOKEN_KEY) ?? null);
-  readonly user = signal<UserRead | null>(null);
+  readonly user = signal<CurrentUserRead | null>(null);
+  /** The site's IANA time zone (every time shown and "today" are in it); null until the user is read. */
+  readonly siteTimeZone = computed(() => this.user()?.site_timezone ?? null);
   readonly role = computed(() => this.user()?.role ?? null);
   readonly loggedIn = computed(() => this.token() !== null);
 
-  private pendingUser: Promise<UserRead | null> | null = null;
+  private pendingUser: Promise<CurrentUserRead | null> | null = null;
 
-  async login(username: string, password: string): Promise<UserRead> {
+  async login(username: string, password: string): Promise<CurrentUserRead> {
     const token = await this.api.invoke(login, { body: { username, password } });
     this.setToken(token.access_token);
     const user = await this.api.invoke(getCurrentUser);
-    this.user.set(user);
+    this.setUser(user);
     return user;
   }
 
   /** The user behind the stored token, read once; null when there is no token or it no longer works. */
-  ensureUser(): Promise<UserRead | null> {
+  ensureUser(): Promise<CurrentUserRead | null> {
     const current = this.user();
     if (current) return Promise.resolve(current);
     if (!this.token()) return Promise.resolve(null);
     this.pendingUser ??= this.api
       .invoke(getCurrentUser)
       .then((user) => {
-        this.user.set(user);
+        this.setUser(user);
         return user;
       })
       .catch(() => {
@@ -104,6 +107,11 @@ export class SessionService {
   private setToken(token: string): void {
     storage()?.setItem(TOKEN_KEY, token);
     this.token.set(token);
+  }
+
+  private setUser(user: CurrentUserRead): void {
+    setSiteTimeZone(user.site_timezone);
+    this.user.set(user);
   }
 
   private clear(): void {

@@ -5,7 +5,16 @@ import { SseParser, backoffDelay } from './sse-parser';
 
 export const EVENTS_URL = '/api/v1/events/stream';
 
-export type LiveEventKind = 'punch' | 'gate_decision' | 'vehicle_alert' | 'occupancy' | 'occupancy_alert';
+/** The server's event kinds (src/factoryai/api/live_events.py); each role receives only those it may read. */
+export type LiveEventKind =
+  | 'punch'
+  | 'absences'
+  | 'gate_decision'
+  | 'gate_open'
+  | 'vehicle_alert'
+  | 'occupancy'
+  | 'occupancy_reset'
+  | 'occupancy_alert';
 
 export interface LiveEvent<T = Record<string, unknown>> {
   kind: string;

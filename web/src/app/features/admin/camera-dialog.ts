@@ -11,13 +11,16 @@ import { createCamera } from '../../api/fn/cameras/create-camera';
 import { updateCamera } from '../../api/fn/cameras/update-camera';
 import { CameraRead, CameraRole, CameraSettings } from '../../api/models';
 import { apiErrorMessage } from '../../core/api-error';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { CountingLineEditor } from './counting-line/counting-line-editor';
+import { DEFAULT_LINE, InSide, Line, lineProblem, parseLine } from './counting-line/geometry';
 
 const num = (v: unknown): number | null => (v === '' || v === null || v === undefined ? null : Number(v));
 
 @Component({
   selector: 'app-camera-dialog',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, MatDialogModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule, MatSlideToggleModule],
+  imports: [ReactiveFormsModule, MatDialogModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule, MatSlideToggleModule, CountingLineEditor],
   template: `
     <h2 mat-dialog-title>{{ camera ? 'Edit ' + camera.name : 'Add a camera' }}</h2>
     <form [formGroup]="form" (ngSubmit)="save()">
@@ -56,12 +59,18 @@ const num = (v: unknown): number | null => (v === '' || v === null || v === unde
             <input matInput type="number" min="0" max="1" step="0.05" formControlName="min_confidence" />
           </mat-form-field>
         </div>
-        @if (form.controls.role.value === 'zone') {
+        @if (role() === 'zone') {
           <mat-form-field>
             <mat-label>Capacity (people)</mat-label>
             <input matInput type="number" min="1" formControlName="capacity" />
             <mat-hint>An alert is raised above it</mat-hint>
           </mat-form-field>
+          <section class="line-section" aria-labelledby="line-title">
+            <h3 id="line-title" class="section-title">Counting line</h3>
+            @if (!hadLine) { <p class="small warn-text">This camera has no counting line yet: it counts nobody until one is saved.</p> }
+            <app-counting-line-editor [cameraId]="camera?.id ?? null" [enabled]="camera?.enabled ?? false"
+              [(line)]="line" [(inSide)]="inSide" />
+          </section>
         }
         <mat-slide-toggle formControlName="detection_enabled">AI detection</mat-slide-toggle>
         <mat-slide-toggle formControlName="enabled">Enabled</mat-slide-toggle>
@@ -73,7 +82,13 @@ const num = (v: unknown): number | null => (v === '' || v === null || v === unde
       </mat-dialog-actions>
     </form>
   `,
-  styles: `.two { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; } .error { color: var(--mat-sys-error); margin: 0; }`,
+  styles: `
+    .two { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+    .error { color: var(--mat-sys-error); margin: 0; }
+    .line-section { margin: 8px 0; }
+    .warn-text { color: #6b4d00; background: #fff0c2; padding: 6px 10px; border-radius: 8px; margin: 0 0 8px; }
+    @media (max-width: 520px) { .two { grid-template-columns: 1fr; } }
+  `,
 })
 export class CameraDialog {
   private readonly api = inject(FactoryApi);
@@ -93,6 +108,11 @@ export class CameraDialog {
     capacity: [this.s?.capacity ?? ('' as number | '')],
     detection_enabled: [this.s?.detection_enabled ?? true],
   });
+  readonly role = toSignal(this.form.controls.role.valueChanges, { initialValue: this.form.controls.role.value });
+  /** Zone cameras: the counting line and its inside, edited on the camera's picture. */
+  readonly hadLine = parseLine(this.s?.counting_line) !== null;
+  readonly line = signal<Line>(parseLine(this.s?.counting_line) ?? DEFAULT_LINE);
+  readonly inSide = signal<InSide>(this.s?.in_side ?? 'left');
 
   async save(): Promise<void> {
     if (this.form.invalid) {
@@ -100,6 +120,11 @@ export class CameraDialog {
       return;
     }
     const v = this.form.getRawValue();
+    const problem = v.role === 'zone' ? lineProblem(this.line()) : null;
+    if (problem) {
+      this.error.set(problem);
+      return;
+    }
     // Keep what this form does not edit (the counting line and its side).
     const settings: CameraSettings = {
       ...(this.s ?? {}),
@@ -107,6 +132,7 @@ export class CameraDialog {
       min_confidence: num(v.min_confidence),
       capacity: v.role === 'zone' ? num(v.capacity) : (this.s?.capacity ?? null),
       detection_enabled: v.detection_enabled,
+      ...(v.role === 'zone' ? { counting_line: this.line(), in_side: this.inSide() } : {}),
     };
     this.saving.set(true);
     this.error.set(null);

@@ -64,7 +64,7 @@ export class CamerasPage {
   }
 
   edit(c: CameraRead | null): void {
-    this.dialog.open(CameraDialog, { data: c, width: '560px', maxWidth: '96vw' }).afterClosed().subscribe((saved?: CameraRead) => {
+    this.dialog.open(CameraDialog, { data: c, width: c?.role === 'zone' ? '760px' : '560px', maxWidth: '96vw' }).afterClosed().subscribe((saved?: CameraRead) => {
       if (!saved) return;
       this.notify.ok(`Camera ${saved.id} saved`);
       void this.cameras.load();

@@ -1,5 +1,5 @@
 import { AttendanceRead } from '../../api/models';
-import { correctionBody, correctionFormFor, describeChanges } from './correction';
+import { correctionBody, correctionFormFor, describeChanges, missedPunchForm, missedPunchRequests } from './correction';
 import { filterRegister } from './register';
 
 const record: AttendanceRead = {
@@ -34,6 +34,29 @@ describe('attendance correction', () => {
       'status: LATE → PRESENT',
       'check out time: — → 2026-12-04T12:00:00Z',
     ]);
+  });
+});
+
+describe('missed punch', () => {
+  it('starts at the shift start on that day', () => {
+    expect(missedPunchForm('2026-12-04', '08:30:00')).toEqual({ check_in: '2026-12-04T08:30', check_out: '' });
+    expect(missedPunchForm('2026-12-04', null)).toEqual({ check_in: '2026-12-04T09:00', check_out: '' });
+  });
+
+  it("posts a check-in, then a check-out, on the site's clock", () => {
+    expect(missedPunchRequests(5, { check_in: '2026-12-04T08:30', check_out: '' }, 'Asia/Kolkata')).toEqual({
+      checkIn: { employee_id: 5, timestamp: '2026-12-04T08:30:00+05:30' },
+      checkOut: null,
+    });
+    const both = missedPunchRequests(5, { check_in: '2026-12-04T08:30', check_out: '2026-12-04T17:05' }, 'Asia/Kolkata');
+    expect(both).toMatchObject({ checkOut: { employee_id: 5, timestamp: '2026-12-04T17:05:00+05:30' } });
+  });
+
+  it('refuses a missing check-in or a check-out before it', () => {
+    expect(missedPunchRequests(5, { check_in: '', check_out: '' })).toEqual({ error: 'Enter the check-in time.' });
+    expect(missedPunchRequests(5, { check_in: '2026-12-04T08:30', check_out: '2026-12-04T08:00' }, 'UTC')).toEqual({
+      error: 'Check-out must be after check-in.',
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { AttendanceCorrectionCreate, AttendanceRead, AttendanceStatus } from '../../api/models';
+import { AttendanceCorrectionCreate, AttendanceRead, AttendanceStatus, PunchRequest } from '../../api/models';
 import { isoToLocalInput, localInputToIso } from '../../core/format';
 
 export interface CorrectionForm {
@@ -59,4 +59,39 @@ export function describeChanges(changes: Record<string, Record<string, unknown>>
     const show = (v: unknown) => (v === null || v === undefined ? '—' : String(v));
     return `${field.replace(/_/g, ' ')}: ${show(before)} → ${show(after)}`;
   });
+}
+
+/** HR recording the punches of a day that has no record (the camera missed the employee). */
+export interface MissedPunchForm {
+  check_in: string; // datetime-local, the site's clock
+  check_out: string; // optional
+}
+
+/** The form's start: the day at the shift's start time (or 09:00), no check-out. */
+export function missedPunchForm(date: string, shiftStart: string | null | undefined): MissedPunchForm {
+  const hm = /^(\d{2}):(\d{2})/.exec(shiftStart ?? '');
+  return { check_in: `${date}T${hm ? `${hm[1]}:${hm[2]}` : '09:00'}`, check_out: '' };
+}
+
+/**
+ * The punches to post for a missed day (check-in, then check-out if given), or the reason the form is not valid.
+ * Times are the site's wall clock, sent with its UTC offset.
+ */
+export function missedPunchRequests(
+  employeeId: number,
+  form: MissedPunchForm,
+  tz?: string,
+): { checkIn: PunchRequest; checkOut: PunchRequest | null } | { error: string } {
+  const inAt = localInputToIso(form.check_in, tz);
+  if (!inAt) return { error: 'Enter the check-in time.' };
+  let outAt: string | null = null;
+  if (form.check_out) {
+    outAt = localInputToIso(form.check_out, tz);
+    if (!outAt) return { error: 'The check-out time is not valid.' };
+    if (new Date(outAt).getTime() <= new Date(inAt).getTime()) return { error: 'Check-out must be after check-in.' };
+  }
+  return {
+    checkIn: { employee_id: employeeId, timestamp: inAt },
+    checkOut: outAt ? { employee_id: employeeId, timestamp: outAt } : null,
+  };
 }

@@ -8,6 +8,9 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { FactoryApi } from '../../api/factory-api';
 import { correctAttendance } from '../../api/fn/attendance/correct-attendance';
+import { checkIn } from '../../api/fn/attendance/check-in';
+import { checkOut } from '../../api/fn/attendance/check-out';
+import { getAttendance } from '../../api/fn/attendance/get-attendance';
 import { getAttendanceHistory } from '../../api/fn/attendance/get-attendance-history';
 import { listAttendance } from '../../api/fn/attendance/list-attendance';
 import { AttendanceRead, AttendanceStatus } from '../../api/models';
@@ -19,12 +22,18 @@ import { canAccess } from '../../core/roles';
 import { Loadable } from '../../shared/loadable';
 import { PageState } from '../../shared/page-state';
 import { StatusChip } from '../../shared/status-chip';
-import { CorrectionForm, correctionBody, correctionFormFor, describeChanges } from './correction';
+import {
+  CorrectionForm, MissedPunchForm, correctionBody, correctionFormFor, describeChanges, missedPunchForm, missedPunchRequests,
+} from './correction';
 
 export interface EmployeeAttendanceData {
   employeeId: number;
   employeeName: string;
   date: string;
+  /** The day's record (RegisterRow.attendance_id); null when there is none. */
+  attendanceId: number | null;
+  /** The shift's start (HH:MM:SS), for the missed-punch form's default time. */
+  shiftStart?: string | null;
 }
 
 @Component({
@@ -36,7 +45,7 @@ export interface EmployeeAttendanceData {
     <mat-dialog-content>
       <p class="muted small">The 31 days up to {{ fmtDate(data.date) }}. Choose a day to see its history or correct it.</p>
       <app-page-state [loading]="records.loading()" [error]="records.error()" [empty]="records.value()?.length === 0"
-        emptyText="No attendance recorded in these days (nobody can correct a day with no record)." emptyIcon="event_busy" (retry)="records.load()">
+        emptyText="No attendance recorded in these 31 days." emptyIcon="event_busy" (retry)="records.load()">
         <div class="table-wrap">
           <table class="data">
             <thead><tr><th>Date</th><th>Status</th><th>In</th><th>Out</th><th>Flags</th></tr></thead>
@@ -59,6 +68,32 @@ export interface EmployeeAttendanceData {
           </table>
         </div>
       </app-page-state>
+
+      @if (missing()) {
+        <section class="detail" aria-labelledby="missed-title" data-testid="missed-punch">
+          <h3 id="missed-title">{{ fmtDate(data.date) }}: no attendance record</h3>
+          @if (canCorrect) {
+            <p class="muted small">If the cameras missed {{ data.employeeName }}, record the punches by hand (times on the
+              site's clock). The server checks them against the shift like any punch.</p>
+            <form class="form-grid" (ngSubmit)="recordMissed()">
+              <mat-form-field>
+                <mat-label>Check-in</mat-label>
+                <input matInput type="datetime-local" name="missed_in" [(ngModel)]="missed.check_in" required />
+              </mat-form-field>
+              <mat-form-field>
+                <mat-label>Check-out (optional)</mat-label>
+                <input matInput type="datetime-local" name="missed_out" [(ngModel)]="missed.check_out" />
+              </mat-form-field>
+              @if (missedError(); as e) { <p class="error reason" role="alert">{{ e }}</p> }
+              <div class="form-actions reason">
+                <button mat-flat-button type="submit" [disabled]="saving()">Record missed punch</button>
+              </div>
+            </form>
+          } @else {
+            <p class="muted">Nobody punched on this day.</p>
+          }
+        </section>
+      }
 
       @if (selected(); as rec) {
         <section class="detail" aria-label="Selected day">
@@ -142,6 +177,10 @@ export class EmployeeAttendanceDialog {
   readonly saving = signal(false);
   readonly formError = signal<string | null>(null);
   readonly changed = signal(false);
+  /** The register's day has no record: offer to record the missed punch (until another day is chosen). */
+  readonly missing = signal(this.data.attendanceId === null);
+  readonly missedError = signal<string | null>(null);
+  missed: MissedPunchForm = missedPunchForm(this.data.date, this.data.shiftStart);
   form: CorrectionForm = { reason: '', status: 'PRESENT', check_in: '', check_out: '', is_early_exit: false, flagged_for_review: false };
 
   readonly records = new Loadable(() =>
@@ -162,17 +201,46 @@ export class EmployeeAttendanceDialog {
   readonly changes = describeChanges;
 
   constructor() {
-    void this.records.load().then((rows) => {
-      const first = rows?.find((r) => r.attendance_date === this.data.date) ?? rows?.[0];
-      if (first) this.select(first);
+    void this.records.load().then(async (rows) => {
+      const id = this.data.attendanceId;
+      if (id === null) return; // the day has no record: the missed-punch form shows, no day is selected
+      const record = rows?.find((r) => r.id === id) ?? (await this.api.invoke(getAttendance, { attendance_id: id }).catch(() => null));
+      if (record) this.select(record);
     });
   }
 
   select(r: AttendanceRead): void {
+    this.missing.set(false);
     this.selected.set(r);
     this.form = correctionFormFor(r);
     this.formError.set(null);
     void this.history.load();
+  }
+
+  async recordMissed(): Promise<void> {
+    const req = missedPunchRequests(this.data.employeeId, this.missed);
+    if ('error' in req) {
+      this.missedError.set(req.error);
+      return;
+    }
+    this.saving.set(true);
+    this.missedError.set(null);
+    try {
+      const result = await this.api.invoke(checkIn, { body: req.checkIn });
+      if (req.checkOut) await this.api.invoke(checkOut, { body: req.checkOut });
+      this.notify.ok(result.skipped_duplicate ? 'That check-in was already recorded' : 'Missed punch recorded');
+      this.changed.set(true);
+      const rows = await this.records.load();
+      const record =
+        rows?.find((r) => r.id === result.attendance_id) ??
+        (await this.api.invoke(getAttendance, { attendance_id: result.attendance_id }));
+      this.select(record);
+    } catch (err) {
+      this.missedError.set(apiErrorMessage(err));
+      if (this.changed()) void this.records.load(); // the check-in went in, the check-out did not
+    } finally {
+      this.saving.set(false);
+    }
   }
 
   async save(rec: AttendanceRead): Promise<void> {

@@ -82,8 +82,14 @@ export function filterRegister(rows: readonly RegisterRow[], status: string | nu
                   @if (r.flagged_for_review) { <span class="chip chip-bad" matTooltip="Flagged for HR review">Review</span> }
                 </td>
                 <td class="actions">
-                  <button mat-button type="button" (click)="open(r)" [attr.aria-label]="'History and corrections for ' + r.employee_name">
-                    <mat-icon>history</mat-icon>History
+                  @if (r.attendance_id === null && r.status !== 'OFF') {
+                    <button mat-button type="button" (click)="open(r)" [attr.aria-label]="'Record a missed punch for ' + r.employee_name"
+                      matTooltip="Record a missed punch">
+                      <mat-icon>more_time</mat-icon><span class="btn-text">Add punch</span>
+                    </button>
+                  }
+                  <button mat-button type="button" (click)="open(r)" [attr.aria-label]="'History and corrections for ' + r.employee_name" matTooltip="History and corrections">
+                    <mat-icon>history</mat-icon><span class="btn-text">History</span>
                   </button>
                 </td>
               </tr>
@@ -93,7 +99,15 @@ export function filterRegister(rows: readonly RegisterRow[], status: string | nu
       </div>
     </app-page-state>
   `,
-  styles: `.summary { margin: 0 0 8px; } .chip + .chip { margin-left: 4px; }`,
+  styles: `
+    .summary { margin: 0 0 8px; }
+    .chip + .chip { margin-left: 4px; }
+    @media (max-width: 1100px) {
+      .btn-text { display: none; }
+      td.actions .mat-mdc-button { min-width: 40px; padding: 0 8px; }
+      td.actions .mat-mdc-button .mat-icon { margin: 0; }
+    }
+  `,
 })
 export class Register {
   private readonly api = inject(FactoryApi);
@@ -115,7 +129,7 @@ export class Register {
 
   constructor() {
     void this.register.load();
-    liveRefresh(['punch'], () => {
+    liveRefresh(['punch', 'absences'], () => {
       if (this.date() === isoDate()) void this.register.load();
     }, 30000);
   }
@@ -133,7 +147,13 @@ export class Register {
   open(r: RegisterRow): void {
     this.dialog
       .open(EmployeeAttendanceDialog, {
-        data: { employeeId: r.employee_id, employeeName: r.employee_name, date: this.date() },
+        data: {
+          employeeId: r.employee_id,
+          employeeName: r.employee_name,
+          date: this.date(),
+          attendanceId: r.attendance_id ?? null,
+          shiftStart: this.org.shifts.value()?.find((s) => s.id === r.shift_id)?.start_time ?? null,
+        },
         width: '960px',
         maxWidth: '96vw',
       })

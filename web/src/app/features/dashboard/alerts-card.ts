@@ -11,6 +11,8 @@ import { listVehicleAlerts } from '../../api/fn/vehicles/list-vehicle-alerts';
 import { LiveEventsService } from '../../core/events/live-events.service';
 import { liveRefresh } from '../../core/events/live-refresh';
 import { formatDateTime } from '../../core/format';
+import { vehicleAlertSnapshotUrl } from '../../core/snapshots';
+import { SnapshotThumb } from '../../shared/snapshot-thumb';
 import { NotifyService } from '../../core/notify.service';
 import { Loadable } from '../../shared/loadable';
 import { PageState } from '../../shared/page-state';
@@ -25,12 +27,13 @@ export interface OpenAlert {
   title: string;
   message: string;
   at: string;
+  snapshot: string | null;
 }
 
 @Component({
   selector: 'app-alerts-card',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatCardModule, MatIconModule, MatButtonModule, PageState, RouterLink],
+  imports: [MatCardModule, MatIconModule, MatButtonModule, PageState, RouterLink, SnapshotThumb],
   template: `
     <mat-card appearance="outlined">
       <mat-card-header>
@@ -42,7 +45,11 @@ export interface OpenAlert {
           <ul class="alerts" aria-live="assertive">
             @for (a of shown(); track a.key) {
               <li data-testid="open-alert">
-                <mat-icon class="icon" aria-hidden="true">{{ a.kind === 'vehicle' ? 'car_crash' : 'groups' }}</mat-icon>
+                @if (a.snapshot) {
+                  <app-snapshot-thumb [src]="a.snapshot" [alt]="'Picture of ' + a.title" />
+                } @else {
+                  <mat-icon class="icon" aria-hidden="true">{{ a.kind === 'vehicle' ? 'car_crash' : 'groups' }}</mat-icon>
+                }
                 <div class="main">
                   <div class="title">{{ a.title }}</div>
                   <div class="small">{{ a.message }}</div>
@@ -76,8 +83,7 @@ export class AlertsCard {
   readonly vehicle = new Loadable(() => this.api.invoke(listVehicleAlerts, { acknowledged: false, limit: 50 }));
   readonly occupancy = new Loadable(() => this.api.invoke(listOccupancyAlerts, { acknowledged: false, limit: 50 }));
   readonly busy = signal<Set<string>>(new Set());
-  private readonly now = new Date();
-  readonly time = (t: string) => formatDateTime(t, this.now);
+  readonly time = (t: string) => formatDateTime(t, new Date());
 
   readonly loading = computed(
     () => (this.vehicle.loading() && !this.vehicle.value()) || (this.occupancy.loading() && !this.occupancy.value()),
@@ -92,6 +98,7 @@ export class AlertsCard {
       title: `${a.alert_type === 'BLOCKED_VEHICLE' ? 'Blocked vehicle' : a.alert_type} ${a.plate_number}`,
       message: a.message,
       at: a.created_at,
+      snapshot: vehicleAlertSnapshotUrl(a),
     }));
     const o: OpenAlert[] = (this.occupancy.value()?.items ?? []).map((a) => ({
       key: `o${a.id}`,
@@ -100,6 +107,7 @@ export class AlertsCard {
       title: `Over capacity: ${a.camera_id}`,
       message: `Peak ${a.peak_count} people, capacity ${a.capacity}${a.ended_at ? ' (now back under)' : ''}`,
       at: a.started_at,
+      snapshot: null,
     }));
     return [...v, ...o].sort((a, b) => b.at.localeCompare(a.at));
   });

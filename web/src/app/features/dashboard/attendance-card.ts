@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { MatCardModule } from '@angular/material/card';
 import { RouterLink } from '@angular/router';
 import { FactoryApi } from '../../api/factory-api';
@@ -18,7 +18,7 @@ import { PageState } from '../../shared/page-state';
     <mat-card appearance="outlined">
       <mat-card-header>
         <mat-card-title>Attendance today</mat-card-title>
-        <mat-card-subtitle>{{ dateLabel }}</mat-card-subtitle>
+        <mat-card-subtitle>{{ dateLabel() }}</mat-card-subtitle>
       </mat-card-header>
       <mat-card-content>
         <app-page-state [loading]="register.loading() && !register.value()" [error]="register.error()"
@@ -52,10 +52,14 @@ import { PageState } from '../../shared/page-state';
 })
 export class AttendanceCard {
   private readonly api = inject(FactoryApi);
-  private readonly today = isoDate();
-  readonly dateLabel = formatDate(this.today);
+  /** The site's today, read again at each load (the dashboard may stay open past midnight). */
+  private readonly today = signal(isoDate());
+  readonly dateLabel = computed(() => formatDate(this.today()));
   readonly linkable = canAccess(inject(SessionService).role(), ['hr']);
-  readonly register = new Loadable(() => this.api.invoke(getDailyRegister, { date: isoDate() }));
+  readonly register = new Loadable(() => {
+    this.today.set(isoDate());
+    return this.api.invoke(getDailyRegister, { date: this.today() });
+  });
   readonly counts = computed(() => {
     const r = this.register.value();
     return attendanceCounts(r?.totals, r?.rows ?? []);
@@ -63,6 +67,6 @@ export class AttendanceCard {
 
   constructor() {
     void this.register.load();
-    liveRefresh(['punch'], () => void this.register.load(), 30000);
+    liveRefresh(['punch', 'absences'], () => void this.register.load(), 30000);
   }
 }

@@ -9,7 +9,7 @@ import { VehicleLogRead } from '../../api/models';
 import { liveRefresh } from '../../core/events/live-refresh';
 import { formatDateTime, formatPercent } from '../../core/format';
 import { vehicleLogSnapshotUrl } from '../../core/snapshots';
-import { AuthImage } from '../../shared/auth-image';
+import { SnapshotThumb } from '../../shared/snapshot-thumb';
 import { Loadable } from '../../shared/loadable';
 import { PageState } from '../../shared/page-state';
 import { StatusChip } from '../../shared/status-chip';
@@ -24,7 +24,7 @@ export function newIds(previous: readonly { id: number }[] | undefined, next: re
 @Component({
   selector: 'app-gate-card',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatCardModule, MatIconModule, MatButtonModule, PageState, StatusChip, AuthImage, RouterLink],
+  imports: [MatCardModule, MatIconModule, MatButtonModule, PageState, StatusChip, SnapshotThumb, RouterLink],
   template: `
     <mat-card appearance="outlined">
       <mat-card-header>
@@ -37,7 +37,7 @@ export function newIds(previous: readonly { id: number }[] | undefined, next: re
           <ul class="log" aria-live="polite">
             @for (row of log.value()?.items; track row.id) {
               <li [class.fresh]="fresh().has(row.id)" data-testid="gate-row">
-                @if (snapshot(row); as src) { <app-auth-image [src]="src" [alt]="'Gate picture of ' + row.plate_number" /> }
+                <app-snapshot-thumb [src]="snapshot(row)" [alt]="'Gate picture of ' + row.plate_number" noneText="" />
                 <div class="main">
                   <div class="plate mono">{{ row.plate_number }}</div>
                   <div class="muted small">{{ time(row.timestamp) }} · {{ row.camera_id ?? 'no camera' }} · {{ pct(row.ocr_confidence) }}</div>
@@ -68,8 +68,7 @@ export class GateCard {
   readonly fresh = signal<Set<number>>(new Set());
   readonly snapshot = vehicleLogSnapshotUrl;
   readonly pct = (v: number) => formatPercent(v);
-  private readonly now = new Date();
-  readonly time = (t: string) => formatDateTime(t, this.now);
+  readonly time = (t: string) => formatDateTime(t, new Date());
 
   constructor() {
     void this.refresh();

@@ -56,6 +56,6 @@ export class OccupancyCard {
 
   constructor() {
     void this.zones.load();
-    liveRefresh(['occupancy', 'occupancy_alert'], () => void this.zones.load(), 10000);
+    liveRefresh(['occupancy', 'occupancy_reset', 'occupancy_alert'], () => void this.zones.load(), 10000);
   }
 }

@@ -10,7 +10,7 @@ import { getHourlyOccupancy } from '../../api/fn/occupancy/get-hourly-occupancy'
 import { getMonthlyOccupancy } from '../../api/fn/occupancy/get-monthly-occupancy';
 import { getOccupancyDrift } from '../../api/fn/occupancy/get-occupancy-drift';
 import { getOccupancyHeatmap } from '../../api/fn/occupancy/get-occupancy-heatmap';
-import { addDays, dayBoundaryIso, formatDateTime, isoDate, isoMonth } from '../../core/format';
+import { addDays, dayBoundaryIso, formatDateTime, isoDate } from '../../core/format';
 import { BarChart } from '../../shared/bar-chart';
 import { Loadable } from '../../shared/loadable';
 import { PageState } from '../../shared/page-state';
@@ -125,7 +125,7 @@ export class OccupancyPage {
   readonly hourly = new Loadable(() =>
     this.api.invoke(getHourlyOccupancy, { date_from: this.date(), date_to: this.date(), camera_id: this.camera() }),
   );
-  private readonly months = computed(() => monthRange(isoMonth(new Date(this.date() + 'T12:00:00')), 12));
+  private readonly months = computed(() => monthRange(this.date().slice(0, 7), 12));
   readonly monthly = new Loadable(() =>
     this.api.invoke(getMonthlyOccupancy, { from_month: this.months()[0], to_month: this.months()[11], camera_id: this.camera() }),
   );

@@ -9,15 +9,16 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { FactoryApi } from '../../api/factory-api';
 import { getDailyRegister$Csv } from '../../api/fn/attendance/get-daily-register-csv';
-import { getDailyRegister$VndMsExcel } from '../../api/fn/attendance/get-daily-register-vnd-ms-excel';
+import { getDailyRegister$VndOpenxmlformatsOfficedocumentSpreadsheetmlSheet } from '../../api/fn/attendance/get-daily-register-vnd-openxmlformats-officedocument-spreadsheetml-sheet';
 import { getMonthlySummary$Csv } from '../../api/fn/attendance/get-monthly-summary-csv';
-import { getMonthlySummary$VndMsExcel } from '../../api/fn/attendance/get-monthly-summary-vnd-ms-excel';
+import { getMonthlySummary$VndOpenxmlformatsOfficedocumentSpreadsheetmlSheet } from '../../api/fn/attendance/get-monthly-summary-vnd-openxmlformats-officedocument-spreadsheetml-sheet';
 import { listAttendance$Csv } from '../../api/fn/attendance/list-attendance-csv';
-import { listAttendance$VndMsExcel } from '../../api/fn/attendance/list-attendance-vnd-ms-excel';
+import { listAttendance$VndOpenxmlformatsOfficedocumentSpreadsheetmlSheet } from '../../api/fn/attendance/list-attendance-vnd-openxmlformats-officedocument-spreadsheetml-sheet';
 import { getDailyOccupancy$Csv } from '../../api/fn/occupancy/get-daily-occupancy-csv';
-import { getDailyOccupancy$VndMsExcel } from '../../api/fn/occupancy/get-daily-occupancy-vnd-ms-excel';
+import { getDailyOccupancy$VndOpenxmlformatsOfficedocumentSpreadsheetmlSheet } from '../../api/fn/occupancy/get-daily-occupancy-vnd-openxmlformats-officedocument-spreadsheetml-sheet';
 import { listDepartments } from '../../api/fn/organization/list-departments';
 import { searchVehicleLog$Csv } from '../../api/fn/vehicles/search-vehicle-log-csv';
+import { searchVehicleLog$VndOpenxmlformatsOfficedocumentSpreadsheetmlSheet as searchVehicleLog$Xlsx } from '../../api/fn/vehicles/search-vehicle-log-vnd-openxmlformats-officedocument-spreadsheetml-sheet';
 import { SessionService } from '../../core/auth/session.service';
 import { apiErrorMessageAsync } from '../../core/api-error';
 import { addDays, dayBoundaryIso, isoDate, isoMonth } from '../../core/format';
@@ -93,7 +94,8 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
               <mat-form-field><mat-label>Plate (optional)</mat-label><input matInput [(ngModel)]="plate" name="plate" maxlength="30" /></mat-form-field>
             </div>
             <div class="form-actions">
-              <button mat-flat-button type="button" (click)="gate()" [disabled]="busy() === 'gate'"><mat-icon>download</mat-icon>CSV</button>
+              <button mat-stroked-button type="button" (click)="gate('csv')" [disabled]="busy() === 'gate'"><mat-icon>download</mat-icon>CSV</button>
+              <button mat-flat-button type="button" (click)="gate('xlsx')" [disabled]="busy() === 'gate'"><mat-icon>download</mat-icon>Excel</button>
             </div>
           </section>
         }
@@ -153,39 +155,41 @@ export class ReportsPage {
     const [year, month] = this.month.split('-').map(Number);
     const params = { year, month, department_id: this.department, format: fmt };
     return this.fetch('summary', `attendance-summary-${this.month}`, fmt, () =>
-      fmt === 'csv' ? this.api.invoke$Response(getMonthlySummary$Csv, params) : this.api.invoke$Response(getMonthlySummary$VndMsExcel, params),
+      fmt === 'csv' ? this.api.invoke$Response(getMonthlySummary$Csv, params) : this.api.invoke$Response(getMonthlySummary$VndOpenxmlformatsOfficedocumentSpreadsheetmlSheet, params),
     );
   }
 
   register(fmt: Fmt): Promise<void> {
     const params = { date: this.day, department_id: this.department, format: fmt };
     return this.fetch('register', `attendance-register-${this.day}`, fmt, () =>
-      fmt === 'csv' ? this.api.invoke$Response(getDailyRegister$Csv, params) : this.api.invoke$Response(getDailyRegister$VndMsExcel, params),
+      fmt === 'csv' ? this.api.invoke$Response(getDailyRegister$Csv, params) : this.api.invoke$Response(getDailyRegister$VndOpenxmlformatsOfficedocumentSpreadsheetmlSheet, params),
     );
   }
 
   records(fmt: Fmt): Promise<void> {
     const params = { date_from: this.from, date_to: this.to, department_id: this.department, format: fmt };
     return this.fetch('records', `attendance-${this.from}-${this.to}`, fmt, () =>
-      fmt === 'csv' ? this.api.invoke$Response(listAttendance$Csv, params) : this.api.invoke$Response(listAttendance$VndMsExcel, params),
+      fmt === 'csv' ? this.api.invoke$Response(listAttendance$Csv, params) : this.api.invoke$Response(listAttendance$VndOpenxmlformatsOfficedocumentSpreadsheetmlSheet, params),
     );
   }
 
-  gate(): Promise<void> {
+  gate(fmt: Fmt): Promise<void> {
     const params = {
       since: dayBoundaryIso(this.gateFrom),
       until: dayBoundaryIso(this.gateTo, true),
       plate: this.plate.trim().toUpperCase() || null,
       fuzzy: this.plate.trim() ? true : undefined,
-      format: 'csv' as const,
+      format: fmt,
     };
-    return this.fetch('gate', `gate-log-${this.gateFrom}-${this.gateTo}`, 'csv', () => this.api.invoke$Response(searchVehicleLog$Csv, params));
+    return this.fetch('gate', `gate-log-${this.gateFrom}-${this.gateTo}`, fmt, () =>
+      fmt === 'csv' ? this.api.invoke$Response(searchVehicleLog$Csv, params) : this.api.invoke$Response(searchVehicleLog$Xlsx, params),
+    );
   }
 
   occupancy(fmt: Fmt): Promise<void> {
     const params = { date_from: this.occFrom, date_to: this.occTo, format: fmt };
     return this.fetch('occupancy', `occupancy-daily-${this.occFrom}-${this.occTo}`, fmt, () =>
-      fmt === 'csv' ? this.api.invoke$Response(getDailyOccupancy$Csv, params) : this.api.invoke$Response(getDailyOccupancy$VndMsExcel, params),
+      fmt === 'csv' ? this.api.invoke$Response(getDailyOccupancy$Csv, params) : this.api.invoke$Response(getDailyOccupancy$VndOpenxmlformatsOfficedocumentSpreadsheetmlSheet, params),
     );
   }
 

@@ -41,6 +41,9 @@ import { ROLE_LABELS } from '../../core/roles';
           <div class="menu-head" mat-menu-item disabled>
             {{ user.username }} · {{ roleLabel() }}
           </div>
+          <div class="menu-head" mat-menu-item disabled>
+            <mat-icon>schedule</mat-icon>Times: {{ user.site_timezone }}
+          </div>
           <button mat-menu-item type="button" (click)="session.logout()"><mat-icon>logout</mat-icon>Log out</button>
         </mat-menu>
       }

@@ -8,6 +8,8 @@ import { listVehicleAlerts } from '../../api/fn/vehicles/list-vehicle-alerts';
 import { AlertRead } from '../../api/models';
 import { liveRefresh } from '../../core/events/live-refresh';
 import { formatDateTime, statusLabel } from '../../core/format';
+import { vehicleAlertSnapshotUrl } from '../../core/snapshots';
+import { SnapshotThumb } from '../../shared/snapshot-thumb';
 import { NotifyService } from '../../core/notify.service';
 import { Loadable } from '../../shared/loadable';
 import { PageState } from '../../shared/page-state';
@@ -15,7 +17,7 @@ import { PageState } from '../../shared/page-state';
 @Component({
   selector: 'app-vehicle-alerts',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatButtonToggleModule, MatPaginatorModule, PageState],
+  imports: [MatButtonModule, MatButtonToggleModule, MatPaginatorModule, PageState, SnapshotThumb],
   template: `
     <div class="filters">
       <mat-button-toggle-group [value]="show()" (change)="setShow($event.value)" aria-label="Which alerts">
@@ -27,19 +29,19 @@ import { PageState } from '../../shared/page-state';
       [emptyText]="show() === 'open' ? 'No open alerts.' : 'No alerts yet.'" emptyIcon="verified_user" (retry)="alerts.load()">
       <div class="table-wrap">
         <table class="data">
-          <thead><tr><th>Time</th><th>Type</th><th>Plate</th><th>Camera</th><th>Message</th><th>Acknowledged</th><th><span class="cdk-visually-hidden">Actions</span></th></tr></thead>
+          <thead><tr><th>Picture</th><th>Time</th><th>Plate</th><th>Message</th>@if (show() === 'all') { <th>Acknowledged</th> }<th><span class="cdk-visually-hidden">Actions</span></th></tr></thead>
           <tbody>
             @for (a of alerts.value()?.items; track a.id) {
-              <tr>
+              <tr data-testid="alert-row">
+                <td><app-snapshot-thumb [src]="snap(a)" [alt]="'Picture of ' + a.plate_number" /></td>
                 <td class="nowrap">{{ time(a.created_at) }}</td>
-                <td>{{ label(a.alert_type) }}</td>
-                <td class="mono"><strong>{{ a.plate_number }}</strong></td>
-                <td>{{ a.camera_id ?? '—' }}</td>
-                <td>{{ a.message }}</td>
-                <td class="nowrap">{{ a.acknowledged_at ? time(a.acknowledged_at) : '—' }}</td>
+                <td class="nowrap"><strong class="mono">{{ a.plate_number }}</strong>
+                  <div class="small muted">{{ label(a.alert_type) }} · {{ a.camera_id ?? 'no camera' }}</div></td>
+                <td class="message">{{ a.message }}</td>
+                @if (show() === 'all') { <td class="nowrap">{{ a.acknowledged_at ? time(a.acknowledged_at) : '—' }}</td> }
                 <td class="actions">
                   @if (!a.acknowledged_at) {
-                    <button mat-stroked-button type="button" (click)="ack(a)" [disabled]="busy() === a.id">Acknowledge</button>
+                    <button mat-stroked-button type="button" (click)="ack(a)" [disabled]="busy() === a.id" [attr.aria-label]="'Acknowledge alert for ' + a.plate_number">Acknowledge</button>
                   }
                 </td>
               </tr>
@@ -50,6 +52,7 @@ import { PageState } from '../../shared/page-state';
       <mat-paginator [length]="alerts.value()?.total ?? 0" [pageSize]="50" [pageIndex]="page()" (page)="onPage($event)" aria-label="Alert pages" />
     </app-page-state>
   `,
+  styles: `.message { min-width: 220px; }`,
 })
 export class VehicleAlerts {
   private readonly api = inject(FactoryApi);
@@ -66,6 +69,7 @@ export class VehicleAlerts {
   );
   readonly time = (t: string) => formatDateTime(t);
   readonly label = statusLabel;
+  readonly snap = vehicleAlertSnapshotUrl;
 
   constructor() {
     void this.alerts.load();
