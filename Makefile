@@ -45,7 +45,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: install
-	@if ! $(NODE_OK); then \
+	@if ! ( $(NODE_OK) ); then \
 		echo "NOTE: Node.js >= 20.19 not found: serving the API without the web dashboard (install Node, then make web)"; \
 	elif ! $(MAKE) --no-print-directory web; then \
 		echo "WARNING: the web dashboard did not build (see above): serving the API alone; fix it, then make web"; fi
