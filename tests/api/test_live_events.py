@@ -9,6 +9,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import httpx2 as httpx
@@ -21,6 +22,8 @@ from sqlalchemy import Engine
 from factoryai.api.app import create_app
 from factoryai.api.live_events import KINDS, kind_of
 from factoryai.api.server import Server
+from factoryai.core import auth
+from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from tests.attendance.helpers import new_employee, new_shift
 from tests.mqtt_helpers import own_prefix, subscription
@@ -173,6 +176,20 @@ def test_another_processs_events_arrive_through_the_broker_and_our_own_arrive_on
         ("vehicle_alert", "TN09BZ4321"),
         ("vehicle_alert", "MH12DE1433"),  # from the other process; and our own two came once each
     ]
+
+
+def test_a_stream_ends_when_its_log_in_expires(
+    settings: Settings, clean_db: Engine, make_user: Callable[..., dict[str, str]]
+) -> None:
+    secret = settings.auth.secret_key.get_secret_value()
+    user_id = auth.decode_access_token(make_user("viewer")["Authorization"].split()[1], secret).user_id
+    token = auth.create_access_token(user_id, secret, 1, utcnow() - timedelta(seconds=57))  # 3 s left
+    with serving(settings, clean_db) as (base, _server, _app):
+        stream = EventStream(base, {"Authorization": f"Bearer {token}"})
+        assert stream.ended.wait(30), "the stream outlived the log-in"
+        with httpx.Client(base_url=base) as client:  # the browser reconnects: the expired log-in is refused
+            again = client.get("/api/v1/events/stream", headers={"Authorization": f"Bearer {token}"})
+        assert again.status_code == 401
 
 
 def test_a_stopping_server_ends_open_streams(settings: Settings, clean_db: Engine, make_user: Callable) -> None:

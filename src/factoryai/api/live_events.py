@@ -18,17 +18,20 @@ import json
 import logging
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
-from factoryai.accounts.deps import CurrentUser
+from factoryai.accounts.deps import CurrentUser, oauth2_scheme
 from factoryai.accounts.models import Role
 from factoryai.attendance import events as attendance_events
+from factoryai.core.auth import decode_access_token
+from factoryai.core.clock import utcnow
 from factoryai.core.config import Settings
 from factoryai.core.events import MqttSubscriber, Topic
 from factoryai.core.routing import ApiRoute
@@ -133,16 +136,19 @@ class LiveEvents:
             if kind.allows(client.role):
                 client.put(message)
 
-    async def stream(self, role: str) -> AsyncIterator[bytes]:
+    async def stream(self, role: str, seconds: float = float("inf")) -> AsyncIterator[bytes]:
+        """Events for a user of this role, for ``seconds`` at most (until their log-in expires: the client then
+        reconnects, and an expired log-in gets its 401 like any request)."""
         client = _Client(role)
         self._clients.add(client)
+        ends = time.monotonic() + seconds
         try:
             yield b"retry: 3000\n: connected\n\n"  # the browser waits 3 s before reconnecting
-            while not self._closing:
+            while not self._closing and (left := ends - time.monotonic()) > 0:
                 try:
-                    message = await asyncio.wait_for(client.queue.get(), KEEPALIVE_SECONDS)
+                    message = await asyncio.wait_for(client.queue.get(), min(KEEPALIVE_SECONDS, left))
                 except TimeoutError:
-                    message = b": keep-alive\n\n"
+                    message = b": keep-alive\n\n" if ends > time.monotonic() else None
                 if message is None:
                     return
                 yield message
@@ -175,7 +181,11 @@ router = APIRouter(prefix=API_V1, tags=["system"], route_class=ApiRoute)
     "read); `event:` is the kind (punch, absences, gate_decision, gate_open, vehicle_alert, occupancy, "
     "occupancy_reset, occupancy_alert), `data:` the JSON payload with its topic; a comment every 15 s",
 )
-async def stream_events(request: Request, user: CurrentUser) -> StreamingResponse:
+async def stream_events(
+    request: Request, user: CurrentUser, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> StreamingResponse:
     live: LiveEvents = request.app.state.live_events
+    secret = request.app.state.settings.auth.secret_key.get_secret_value()
+    left = (decode_access_token(token or "", secret).expires_at - utcnow()).total_seconds()  # valid: CurrentUser
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # nginx: pass each event on at once
-    return StreamingResponse(live.stream(user.role), media_type="text/event-stream", headers=headers)
+    return StreamingResponse(live.stream(user.role, left), media_type="text/event-stream", headers=headers)
