@@ -108,7 +108,8 @@ def test_hr_enrols_a_face_by_upload_and_sees_why_a_bad_photo_was_refused(page: A
     if dialog.get_by_role("button", name="Remove refused photos").is_visible():
         dialog.get_by_role("button", name="Remove refused photos").click()
     dialog.get_by_role("button", name="Enrol").click()
-    expect(dialog.get_by_text("hopper.jpg").first).to_be_visible()
+    enrolled = dialog.get_by_role("listitem").filter(has_text="hopper.jpg").filter(has_text="local")
+    expect(enrolled).to_be_visible()  # in the dialog's list of enrolled photos, with the engine that holds it
     faces = api.get(f"/api/v1/employees/{created.json()['id']}/faces").json()
     assert [f["source_name"] for f in faces] == ["hopper.jpg"]
 
