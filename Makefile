@@ -26,6 +26,7 @@ help:
 	@echo "make test       install test needs, start PostgreSQL and Mosquitto if needed, lint, run the whole suite"
 	@echo "make test-fast  SQLite only, stop at the first failure (developer loop)"
 	@echo "make web        build the web dashboard (npm ci, typed client from the OpenAPI, ng build); needs Node >= 20.19"
+	@echo "make web-test   the web dashboard's unit tests (Vitest, headless)"
 	@echo "make config     the effective settings make run uses (secrets masked)"
 	@echo "make lint       ruff check, ruff format --check, import contracts"
 	@echo "make format     ruff fix and format"
