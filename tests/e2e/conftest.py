@@ -59,8 +59,10 @@ def api(server: Any) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module-scoped, not session-scoped: Playwright's sync API runs an event loop in this thread while it lives,
+    and every later test that calls asyncio.run() on the same worker would fail."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
